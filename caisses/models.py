@@ -1,0 +1,197 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class CaisseQuerySet(models.QuerySet):
+    def nationales(self):
+        return self.filter(type=Caisse.Type.NATIONALE)
+
+    def regionales(self):
+        return self.filter(type=Caisse.Type.REGIONALE)
+
+    def primaires(self):
+        return self.filter(type=Caisse.Type.PRIMAIRE)
+
+
+class Caisse(models.Model):
+    class Type(models.TextChoices):
+        NATIONALE = "nationale", "Caisse nationale"
+        REGIONALE = "regionale", "Caisse régionale"
+        PRIMAIRE = "primaire", "Caisse primaire"
+
+    code = models.SlugField("code", max_length=30, unique=True, allow_unicode=False)
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=20, choices=Type.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="caisse de rattachement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enfants",
+    )
+
+    objects = CaisseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "caisse"
+        verbose_name_plural = "caisses"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+    def clean(self):
+        expected_parent = {
+            self.Type.NATIONALE: None,
+            self.Type.REGIONALE: self.Type.NATIONALE,
+            self.Type.PRIMAIRE: self.Type.REGIONALE,
+        }[self.type]
+        if expected_parent is None and self.parent_id:
+            raise ValidationError({"parent": "Une caisse nationale n'a pas de caisse de rattachement."})
+        if expected_parent and self.parent and self.parent.type != expected_parent:
+            label = self.Type(expected_parent).label.lower()
+            raise ValidationError({"parent": f"Cette caisse doit être rattachée à une {label}."})
+        if self.type == self.Type.PRIMAIRE and not self.parent_id:
+            raise ValidationError({"parent": "Une caisse primaire doit être rattachée à une caisse régionale."})
+
+    @property
+    def region(self):
+        """The caisse régionale this caisse belongs to (itself for a region)."""
+        if self.type == self.Type.REGIONALE:
+            return self
+        if self.type == self.Type.PRIMAIRE:
+            return self.parent
+        return None
+
+
+class Site(models.Model):
+    class Type(models.TextChoices):
+        UNITE_LOCALE = "unite_locale", "Unité locale"
+        PAS = "pas", "Point d'accueil social (PAS)"
+        PCS = "pcs", "Point de consultation sociale (PCS)"
+        PPRV = "pprv", "Point de permanence sur RDV (PPRV)"
+        ETABLISSEMENT = "etablissement", "Établissement"
+
+    code = models.SlugField("code", max_length=30, unique=True)
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=20, choices=Type.choices)
+    caisse = models.ForeignKey(Caisse, verbose_name="caisse", on_delete=models.PROTECT, related_name="sites")
+    adresse = models.CharField("adresse", max_length=250, blank=True)
+    code_postal = models.CharField("code postal", max_length=10, blank=True)
+    ville = models.CharField("ville", max_length=120, blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    courriel = models.EmailField("courriel", blank=True)
+    horaires = models.CharField("horaires d'ouverture", max_length=250, blank=True)
+    etat_locaux = models.TextField("état des locaux", blank=True)
+
+    class Meta:
+        verbose_name = "site"
+        verbose_name_plural = "sites"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+    @property
+    def region(self):
+        return self.caisse.region
+
+
+class ExerciceQuerySet(models.QuerySet):
+    def ouverts(self):
+        return self.filter(ouvert=True)
+
+
+class Exercice(models.Model):
+    annee = models.PositiveSmallIntegerField("année", unique=True)
+    date_limite = models.DateField("date limite de transmission")
+    jours_theoriques_travail = models.PositiveSmallIntegerField(
+        "jours théoriques de travail",
+        help_text="Nombre de jours théoriques de travail de l'année (formule du temps de formation).",
+    )
+    ouvert = models.BooleanField("ouvert", default=True)
+
+    objects = ExerciceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "exercice"
+        verbose_name_plural = "exercices"
+        ordering = ["-annee"]
+
+    def __str__(self):
+        return f"Exercice {self.annee}"
+
+    def clean(self):
+        if self.jours_theoriques_travail is not None and not 1 <= self.jours_theoriques_travail <= 366:
+            raise ValidationError({"jours_theoriques_travail": "Le nombre de jours doit être compris entre 1 et 366."})
+
+    def is_past_due(self, today=None):
+        return (today or timezone.localdate()) > self.date_limite
+
+
+class Membership(models.Model):
+    """The one role of a user, bound to the caisse (or site) that sets its scope."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATEUR = "administrateur", "Administrateur"
+        RESPONSABLE = "responsable", "Responsable régional"
+        AGENT = "agent", "Agent de saisie"
+        RELECTEUR = "relecteur", "Relecteur national"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="membership"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    caisse = models.ForeignKey(Caisse, verbose_name="caisse", on_delete=models.PROTECT, related_name="memberships")
+    site = models.ForeignKey(
+        Site,
+        verbose_name="site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="Pour un agent de saisie rattaché à un site plutôt qu'à une caisse primaire.",
+    )
+
+    class Meta:
+        verbose_name = "rôle d'un utilisateur"
+        verbose_name_plural = "rôles des utilisateurs"
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.caisse.code}"
+
+    def clean(self):
+        errors = membership_errors(self.role, self.caisse, self.site)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def region(self):
+        if self.site_id:
+            return self.site.caisse.region
+        return self.caisse.region
+
+
+def membership_errors(role, caisse, site):
+    """Which caisse types each role may be bound to."""
+    errors = {}
+    if caisse is None:
+        return {"caisse": "Choisissez une caisse."}
+    allowed = {
+        Membership.Role.ADMINISTRATEUR: {Caisse.Type.NATIONALE},
+        Membership.Role.RELECTEUR: {Caisse.Type.NATIONALE},
+        Membership.Role.RESPONSABLE: {Caisse.Type.REGIONALE},
+        Membership.Role.AGENT: {Caisse.Type.PRIMAIRE, Caisse.Type.REGIONALE},
+    }[role]
+    if caisse.type not in allowed:
+        labels = " ou ".join(sorted(Caisse.Type(t).label.lower() for t in allowed))
+        errors["caisse"] = f"Ce rôle doit être rattaché à une {labels}."
+    if site is not None:
+        if role != Membership.Role.AGENT:
+            errors["site"] = "Seul un agent de saisie peut être rattaché à un site."
+        elif site.caisse_id != caisse.pk:
+            errors["site"] = "Le site doit appartenir à la caisse choisie."
+    return errors

@@ -1,0 +1,68 @@
+"""The one French number formatter: 25 948 ; 10,25 % ; +10,25 % ; non calculable."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+NBSP = "\u00a0"
+NON_CALCULABLE = "non calculable"
+NON_RENSEIGNE = "non renseigné"
+
+
+def _to_decimal(value):
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+def format_nombre(value, decimals=0, empty="—"):
+    """French format: thousands separated by a no-break space, decimal comma."""
+    if value is None or value == "":
+        return empty
+    number = _to_decimal(value)
+    if number is None or not number.is_finite():
+        return empty
+    quantum = Decimal(1).scaleb(-decimals)
+    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    if number == 0:
+        number = abs(number)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):.{decimals}f}"
+    integer, _, fraction = text.partition(".")
+    groups = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    result = sign + NBSP.join(groups)
+    if fraction:
+        result += "," + fraction
+    return result
+
+
+def format_pourcent(value, decimals=1, empty=NON_CALCULABLE):
+    if value is None:
+        return empty
+    return f"{format_nombre(value, decimals, empty=empty)}{NBSP}%"
+
+
+def evolution(current, previous):
+    """Evolution in % from previous to current, None when it cannot be computed."""
+    current, previous = (
+        _to_decimal(current) if current is not None else None,
+        (_to_decimal(previous) if previous is not None else None),
+    )
+    if current is None or previous is None or previous == 0:
+        return None
+    return (current - previous) / previous * 100
+
+
+def format_evolution(current, previous, decimals=2):
+    """'+10,25 %', '-3,00 %', or 'non calculable' when N−1 is zero or missing."""
+    value = evolution(current, previous)
+    if value is None:
+        return NON_CALCULABLE
+    text = format_pourcent(value, decimals)
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return ("+" + text) if rounded > 0 else text

@@ -1,0 +1,128 @@
+"""The plan of circular n° 16/73 as data: numbering, wording and the entry page of each section.
+
+The report, the side navigation of the entry pages and the completeness of the national view all read it.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str  # stable key: "I.1", "II.4", "III"
+    numero: str  # as printed: "1", "a)"
+    titre: str
+    aide: str = ""
+    sous_sections: tuple = field(default_factory=tuple)
+    saisie_url: str = ""  # URL name of the entry page, kwargs code + annee
+
+
+@dataclass(frozen=True)
+class Partie:
+    numero: str
+    titre: str
+    sections: tuple
+
+
+class EtatSection:
+    VIDE = "vide"
+    EN_COURS = "en_cours"
+    COMPLET = "complet"
+    ERREURS = "erreurs"
+
+    LABELS = {VIDE: "vide", EN_COURS: "en cours", COMPLET: "complet", ERREURS: "erreurs"}
+
+
+PLAN = (
+    Partie(
+        "I",
+        "Organisation et moyens",
+        (
+            Section(
+                "I.1",
+                "1",
+                "Effectifs",
+                "Assistants sociaux cadres, assistants sociaux, agents de secrétariat, autre personnel : "
+                "effectif théorique au 1er janvier et effectif réel au 31 décembre.",
+                (
+                    ("a", "a)", "Organigramme avec affectations par caisse primaire, par service ou par établissement"),
+                    ("b", "b)", "Mouvements de personnel : embauches, départs"),
+                    ("c", "c)", "Absentéisme"),
+                    ("d", "d)", "Boursiers"),
+                ),
+                saisie_url="saisie_i1",
+            ),
+            Section(
+                "I.2",
+                "2",
+                "Installation des services",
+                "Locaux, moyens matériels mis à la disposition du personnel, état des conventions signées entre la "
+                "caisse régionale et les caisses primaires, montant de la participation financière de la caisse "
+                "régionale. Préciser notamment les améliorations obtenues ou nécessaires.",
+                saisie_url="saisie_i2",
+            ),
+            Section(
+                "I.3",
+                "3",
+                "Formation professionnelle permanente, perfectionnement et formation complémentaire en cours d'emploi",
+                "Nature des formations reçues ou des perfectionnements suivis, nombre de participants, temps passé "
+                "(en pourcentage), à l'exception du temps de trajet.",
+                saisie_url="saisie_i3",
+            ),
+            Section(
+                "I.4",
+                "4",
+                "Réunions de service",
+                "Leur périodicité, leur contenu, à l'échelon régional et à l'échelon local ; éventuellement les "
+                "réunions avec les autres services de la caisse et leurs objectifs.",
+                saisie_url="saisie_i4",
+            ),
+        ),
+    ),
+    Partie(
+        "II",
+        "Activités du service",
+        (
+            Section(
+                "II.1",
+                "1",
+                "Activités spécifiques",
+                "À développer selon la région considérée. Joindre des tableaux donnant une analyse quantitative de "
+                "l'activité. Indiquer s'il y a eu une évolution dans la nature même des activités.",
+                saisie_url="saisie_ii1",
+            ),
+            Section("II.2", "2", "Formation des étudiants", "À développer selon la région.", saisie_url="saisie_ii2"),
+            Section(
+                "II.3",
+                "3",
+                "Coordination – Circonscriptions de service social",
+                "Indiquer l'évolution constatée au cours de l'année.",
+                saisie_url="saisie_ii3",
+            ),
+            Section("II.4", "4", "Autres activités", saisie_url="saisie_ii4"),
+        ),
+    ),
+    Partie(
+        "III",
+        "Observations – Commentaires – Perspectives d'avenir",
+        (
+            Section(
+                "III",
+                "",
+                "Observations, commentaires, perspectives d'avenir",
+                "Partie laissée à l'initiative de la caisse : expériences ou études particulières effectuées dans la "
+                "région, perspectives.",
+                saisie_url="saisie_iii",
+            ),
+        ),
+    ),
+)
+
+SECTIONS = {section.code: section for partie in PLAN for section in partie.sections}
+
+# Each app registers, per section code, a function (rapport) → EtatSection value.
+SECTION_STATUS = {}
+
+
+def section_states(rapport):
+    """{section code: state} for the side navigation and the national view."""
+    return {code: SECTION_STATUS[code](rapport) if code in SECTION_STATUS else EtatSection.VIDE for code in SECTIONS}

@@ -1,0 +1,42 @@
+from decimal import Decimal
+
+from caisses.numbers import NBSP, evolution, format_evolution, format_nombre, format_pourcent
+
+
+def test_thousands_separated_by_no_break_space():
+    assert format_nombre(25948) == f"25{NBSP}948"
+    assert format_nombre(1234567) == f"1{NBSP}234{NBSP}567"
+    assert format_nombre(999) == "999"
+    assert format_nombre(0) == "0"
+
+
+def test_decimal_comma_and_rounding_half_up():
+    assert format_nombre(Decimal("34.6"), 2) == "34,60"
+    assert format_nombre(2.345, 2) == "2,35"
+    assert format_nombre(-1234.5, 1) == f"-1{NBSP}234,5"
+    assert format_nombre(-0.01, 1) == "0,0"
+
+
+def test_missing_values():
+    assert format_nombre(None) == "—"
+    assert format_nombre("") == "—"
+    assert format_nombre("abc") == "—"
+    assert format_pourcent(None) == "non calculable"
+
+
+def test_percent():
+    assert format_pourcent(10.254, 2) == f"10,25{NBSP}%"
+    assert format_pourcent(Decimal("3.44")) == f"3,4{NBSP}%"
+
+
+def test_evolution():
+    assert evolution(110, 100) == Decimal(10)
+    assert format_evolution(110.25, 100) == f"+10,25{NBSP}%"
+    assert format_evolution(97, 100) == f"-3,00{NBSP}%"
+    assert format_evolution(100, 100) == f"0,00{NBSP}%"
+
+
+def test_evolution_non_calculable():
+    assert format_evolution(10, 0) == "non calculable"
+    assert format_evolution(10, None) == "non calculable"
+    assert format_evolution(None, 10) == "non calculable"

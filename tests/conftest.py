@@ -1,0 +1,36 @@
+import os
+
+import pytest
+
+from tests.factories import OrgData, build_org
+
+# Playwright's sync API runs an event loop in the test thread; live_server needs DB access from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DEBUG = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def org(db) -> OrgData:
+    """Two regions with their CPAMs and sites, two exercices, and one user per role (and outsiders)."""
+    return build_org()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client logged in as that user (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
