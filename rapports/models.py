@@ -59,3 +59,19 @@ class RapportAnnuel(models.Model):
 
     def is_late(self, today=None):
         return not self.is_transmitted and self.exercice.is_past_due(today)
+
+
+class SectionVersion(models.Model):
+    """How many times each section of a report was saved: the guard against lost updates."""
+
+    rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="section_versions")
+    section = models.CharField("section", max_length=10)
+    version = models.PositiveIntegerField("version", default=0)
+
+    class Meta:
+        verbose_name = "version d'une section"
+        verbose_name_plural = "versions des sections"
+        constraints = [models.UniqueConstraint(fields=["rapport", "section"], name="version_unique_par_section")]
+
+    def __str__(self):
+        return f"{self.rapport} {self.section} v{self.version}"

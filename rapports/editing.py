@@ -1,0 +1,81 @@
+"""The one place where a report's data is changed: lifecycle check, lost-update guard, data version.
+
+Every write to yearly data (forms, grids, imports) goes through `save_section` (or `write_report`),
+so data cannot change outside `brouillon` / `renvoyé`, and two people saving the same section from the
+same version cannot both win.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+
+from .models import RapportAnnuel, SectionVersion
+
+
+class RapportNonModifiable(PermissionDenied):
+    """The report is not in a state that allows changes."""
+
+    def __init__(self, rapport):
+        super().__init__(
+            f"Le rapport est « {rapport.get_etat_display().lower()} » : ses données ne peuvent plus être modifiées."
+        )
+
+
+class ConflitDeVersion(Exception):
+    """Someone else saved this section since the form was opened."""
+
+    message = (
+        "Cette section a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte. "
+        "Vos saisies sont conservées ci-dessous : comparez-les avec la version enregistrée, puis enregistrez à nouveau."
+    )
+
+    def __init__(self, current_version):
+        super().__init__(self.message)
+        self.current_version = current_version
+
+
+def section_version(rapport, section):
+    return SectionVersion.objects.filter(rapport=rapport, section=section).values_list("version", flat=True).first() or 0
+
+
+def _lock(rapport):
+    """Re-read the report under a row lock (PostgreSQL) inside the current transaction."""
+    locked = RapportAnnuel.objects.select_for_update().get(pk=rapport.pk)
+    if not locked.is_editable:
+        raise RapportNonModifiable(locked)
+    return locked
+
+
+def _bump(rapport):
+    RapportAnnuel.objects.filter(pk=rapport.pk).update(version_donnees=F("version_donnees") + 1)
+
+
+@transaction.atomic
+def save_section(rapport, section, expected_version, write):
+    """Run `write(locked_rapport)` if the section is still at `expected_version`; return the new version.
+
+    Raises RapportNonModifiable (403) or ConflitDeVersion; in both cases nothing is written.
+    """
+    locked = _lock(rapport)
+    row, _ = SectionVersion.objects.select_for_update().get_or_create(rapport=locked, section=section)
+    if expected_version is not None and row.version != int(expected_version):
+        raise ConflitDeVersion(row.version)
+    write(locked)
+    # A conditional UPDATE also guards SQLite, where select_for_update is a no-op.
+    updated = SectionVersion.objects.filter(pk=row.pk, version=row.version).update(version=F("version") + 1)
+    if updated != 1:
+        raise ConflitDeVersion(section_version(locked, section))
+    _bump(locked)
+    return row.version + 1
+
+
+@transaction.atomic
+def write_report(rapport, sections, write):
+    """Whole-report writes (import): lifecycle check, then every given section's version moves on."""
+    locked = _lock(rapport)
+    write(locked)
+    for section in sections:
+        row, _ = SectionVersion.objects.get_or_create(rapport=locked, section=section)
+        SectionVersion.objects.filter(pk=row.pk).update(version=F("version") + 1)
+    _bump(locked)
+    return locked
