@@ -35,7 +35,8 @@ class ConflitDeVersion(Exception):
 
 
 def section_version(rapport, section):
-    return SectionVersion.objects.filter(rapport=rapport, section=section).values_list("version", flat=True).first() or 0
+    versions = SectionVersion.objects.filter(rapport=rapport, section=section).values_list("version", flat=True)
+    return versions.first() or 0
 
 
 def _lock(rapport):
