@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from caisses.models import Caisse, Exercice
 
@@ -75,3 +78,91 @@ class SectionVersion(models.Model):
 
     def __str__(self):
         return f"{self.rapport} {self.section} v{self.version}"
+
+
+class PartieTrois(models.Model):
+    """Part III: observations, comments, outlook — the region's own voice, in safe Markdown."""
+
+    rapport = models.OneToOneField(RapportAnnuel, on_delete=models.CASCADE, related_name="partie_trois")
+    observations = models.TextField("observations, commentaires, perspectives d'avenir", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "partie III"
+        verbose_name_plural = "parties III"
+
+    def __str__(self):
+        return f"Partie III — {self.rapport}"
+
+
+class Transition(models.Model):
+    """One step of a report's life (transmis, renvoyé, validé, rouvert), with who, when and why."""
+
+    class Action(models.TextChoices):
+        TRANSMETTRE = "transmettre", "Transmission"
+        RENVOYER = "renvoyer", "Renvoi pour correction"
+        VALIDER = "valider", "Validation"
+        ROUVRIR = "rouvrir", "Réouverture"
+
+    rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField("action", max_length=20, choices=Action.choices)
+    etat_avant = models.CharField("état avant", max_length=20, choices=RapportAnnuel.Etat.choices)
+    etat_apres = models.CharField("état après", max_length=20, choices=RapportAnnuel.Etat.choices)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.PROTECT)
+    date = models.DateTimeField("date", default=timezone.now)
+    motif = models.TextField("motif", blank=True)
+    avertissements_acceptes = models.JSONField(
+        "avertissements acceptés", default=list, blank=True, help_text="Avertissements reconnus à la transmission."
+    )
+
+    class Meta:
+        verbose_name = "transition"
+        verbose_name_plural = "transitions"
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.rapport} : {self.get_action_display()} le {self.date:%d/%m/%Y}"
+
+
+def archive_path(archive, filename):
+    return f"archives/{archive.rapport.caisse.code}/{archive.rapport.exercice.annee}/{filename}"
+
+
+class ArchivePDF(models.Model):
+    """The PDF as transmitted, stored unchanged with its hash: the official copy."""
+
+    rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="archives")
+    transition = models.OneToOneField(Transition, on_delete=models.PROTECT, related_name="archive")
+    numero = models.PositiveIntegerField("n° de transmission")
+    fichier = models.FileField("fichier PDF", upload_to=archive_path)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    taille = models.PositiveIntegerField("taille (octets)")
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "PDF archivé"
+        verbose_name_plural = "PDF archivés"
+        ordering = ["numero"]
+        constraints = [models.UniqueConstraint(fields=["rapport", "numero"], name="archive_unique_par_numero")]
+
+    def __str__(self):
+        return f"{self.rapport} — transmission n° {self.numero}"
+
+
+class Commentaire(models.Model):
+    """A reviewer's comment on one section of a report."""
+
+    rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="commentaires")
+    section = models.CharField("section", max_length=10)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.PROTECT)
+    texte = models.TextField("commentaire")
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "commentaire"
+        verbose_name_plural = "commentaires"
+        ordering = ["cree_le", "pk"]
+
+    def __str__(self):
+        return f"Commentaire sur {self.section} ({self.rapport})"
