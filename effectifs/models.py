@@ -82,12 +82,12 @@ class Affectation(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.unite} — {self.categorie} : {self.etp}"
+
     @property
     def unite(self):
         return self.caisse_primaire or self.site
-
-    def __str__(self):
-        return f"{self.unite} — {self.categorie} : {self.etp}"
 
 
 class Mouvement(models.Model):
@@ -117,6 +117,9 @@ class Mouvement(models.Model):
         verbose_name_plural = "mouvements de personnel"
         ordering = ["categorie__ordre", "type", "motif", "pk"]
 
+    def __str__(self):
+        return f"{self.get_type_display()} {self.categorie} : {self.nombre}"
+
 
 class Absence(models.Model):
     """I.1 c) days of absence for one reason (absentéisme)."""
@@ -138,6 +141,9 @@ class Absence(models.Model):
         verbose_name_plural = "absences"
         ordering = ["pk"]
 
+    def __str__(self):
+        return f"{self.get_motif_display()} : {self.jours} jours"
+
 
 class Boursier(models.Model):
     """I.1 d) scholarship students."""
@@ -153,6 +159,9 @@ class Boursier(models.Model):
         verbose_name = "boursier"
         verbose_name_plural = "boursiers"
         ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.nombre} — {self.ecole}"
 
 
 class Installation(models.Model):
@@ -171,6 +180,9 @@ class Installation(models.Model):
     class Meta:
         verbose_name = "installation des services"
         verbose_name_plural = "installations des services"
+
+    def __str__(self):
+        return f"Installation — {self.rapport}"
 
     def is_empty(self):
         return not any(
@@ -205,6 +217,9 @@ class Convention(models.Model):
         verbose_name_plural = "conventions"
         ordering = ["caisse_primaire__code", "date_signature", "pk"]
 
+    def __str__(self):
+        return f"Convention {self.caisse_primaire} du {self.date_signature:%d/%m/%Y}"
+
 
 class Formation(models.Model):
     """I.3 — one training action."""
@@ -230,6 +245,9 @@ class Formation(models.Model):
         verbose_name_plural = "actions de formation"
         ordering = ["pk"]
 
+    def __str__(self):
+        return self.intitule
+
 
 class Reunion(models.Model):
     """I.4 — service meetings at regional or local level."""
@@ -251,6 +269,9 @@ class Reunion(models.Model):
         verbose_name_plural = "réunions de service"
         ordering = ["pk"]
 
+    def __str__(self):
+        return f"Réunion {self.get_niveau_display().lower()} ({self.periodicite})"
+
 
 class ReunionAutreService(models.Model):
     """I.4 — meetings with other services of the caisse, and their objectives."""
@@ -266,3 +287,6 @@ class ReunionAutreService(models.Model):
         verbose_name = "réunion avec un autre service"
         verbose_name_plural = "réunions avec d'autres services"
         ordering = ["pk"]
+
+    def __str__(self):
+        return self.service
