@@ -57,6 +57,7 @@ URL_CASES = {
     # Django admin: staff only; non-staff users get the admin's login page (302).
     "admin:index": Case(kwargs=lambda org: {}, expected=statuses(302, administrateur=200)),
     "region_detail": Case(kwargs=region, expected=region_read()),
+    "saisie": Case(kwargs=rapport, expected=region_read()),
 }
 
 # Django admin's model pages follow the admin's own permissions; only its index is in the matrix.
