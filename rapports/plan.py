@@ -122,6 +122,11 @@ SECTIONS = {section.code: section for partie in PLAN for section in partie.secti
 # Each app registers, per section code, a function (rapport) → EtatSection value.
 SECTION_STATUS = {}
 
+# Each app registers, per section code, the models (with django-simple-history) whose changes make the
+# section's "Historique" page: a model with a `rapport` foreign key, or (model, lookup to the report's id),
+# e.g. SECTION_HISTORY.setdefault("II.4", []).append((ItemEnquete, "enquete__rapport_id")).
+SECTION_HISTORY = {}
+
 
 def section_states(rapport):
     """{section code: state} for the side navigation and the national view."""
