@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from . import views_saisie
+from . import views_rapport, views_saisie
 
 urlpatterns = [
+    path("<slug:code>/<int:annee>/", views_rapport.rapport_detail, name="rapport_detail"),
+    path("<slug:code>/<int:annee>/pdf/", views_rapport.rapport_pdf, name="rapport_pdf"),
     path("<slug:code>/<int:annee>/saisie/", views_saisie.saisie, name="saisie"),
 ]

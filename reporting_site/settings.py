@@ -138,6 +138,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# The PDF of an unchanged report is served from MEDIA_ROOT/cache/rapports-pdf/ (README); 0 turns this off.
+RAPPORT_PDF_CACHE = env_bool("RAPPORT_PDF_CACHE", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

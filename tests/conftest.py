@@ -1,4 +1,5 @@
 import os
+import tempfile
 
 import pytest
 
@@ -14,6 +15,8 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DEBUG = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Files the tests write (PDF cache, archives) never land in the project's media directory.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="test-media-")
 
 
 @pytest.fixture

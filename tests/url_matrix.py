@@ -58,6 +58,8 @@ URL_CASES = {
     "admin:index": Case(kwargs=lambda org: {}, expected=statuses(302, administrateur=200)),
     "region_detail": Case(kwargs=region, expected=region_read()),
     "saisie": Case(kwargs=rapport, expected=region_read()),
+    "rapport_detail": Case(kwargs=rapport, expected=region_read()),
+    "rapport_pdf": Case(kwargs=rapport, expected=region_read()),
 }
 
 # Django admin's model pages follow the admin's own permissions; only its index is in the matrix.

@@ -1,0 +1,258 @@
+"""The annual report as data: the plan's parts and sections, each a list of blocks, ready for one template.
+
+`build_report(rapport)` is the one entry point; the HTML page, the PDF, the archive and the command line all
+draw from it. Figures come from the data apps' query, aggregation and formula functions: this module only
+chooses what goes where and formats numbers with caisses/numbers.py; it computes nothing itself.
+"""
+
+from dataclasses import dataclass, field
+
+from caisses import numbers
+from caisses.queries import sites_of
+
+from .plan import PLAN
+
+NEANT = "Néant."
+NON_RENSEIGNE = "Non renseigné."
+CHART_YEARS = 5  # the effectifs chart covers the last 5 exercices
+
+
+@dataclass
+class Tableau:
+    """A table of figures: `colonnes` are (label, numeric) pairs, `lignes` lists of formatted cells."""
+
+    colonnes: list
+    lignes: list
+    legende: str = ""
+    total: list = None
+    kind: str = "tableau"
+
+    @property
+    def numeriques(self):
+        return [num for _, num in self.colonnes]
+
+    def rows(self):
+        return [list(zip(ligne, self.numeriques, strict=False)) for ligne in self.lignes]
+
+    def total_row(self):
+        return list(zip(self.total, self.numeriques, strict=False)) if self.total else None
+
+
+@dataclass
+class Texte:
+    """Plain text (escaped, line breaks kept) or `html` already sanitised by the Markdown renderer."""
+
+    texte: str = ""
+    html: str = ""
+    titre: str = ""
+    kind: str = "texte"
+
+
+@dataclass
+class Formule:
+    libelle: str
+    texte: str  # the formula with its values, e.g. "526,5 / (109 × 210) × 100 = 2,3 %"
+    kind: str = "formule"
+
+
+@dataclass
+class Graphique:
+    titre: str
+    legende: str
+    image: str  # data: URI of the SVG
+    tableau: Tableau
+    kind: str = "graphique"
+
+
+@dataclass
+class Vide:
+    message: str = NON_RENSEIGNE
+    kind: str = "vide"
+
+
+@dataclass
+class Bloc:
+    """A titled group of blocks inside a section (e.g. "Moyens matériels")."""
+
+    titre: str
+    blocs: list
+    kind: str = "groupe"
+
+
+@dataclass
+class SousSection:
+    numero: str
+    titre: str
+    ancre: str
+    blocs: list
+
+
+@dataclass
+class SectionRapport:
+    code: str
+    numero: str
+    titre: str
+    ancre: str
+    blocs: list
+    sous_sections: list = field(default_factory=list)
+
+
+@dataclass
+class PartieRapport:
+    numero: str
+    titre: str
+    ancre: str
+    sections: list
+
+
+def ancre(code):
+    return "s-" + code.replace(".", "-").lower()
+
+
+def evolution_table(lignes, legende="", total=None, decimals=0, libelle="Indicateur", annees=None):
+    """A table with N, N−1 and the evolution in %: `lignes` are (label, n, n1) with figures from the data apps."""
+    n_label, n1_label = (str(annees[0]), str(annees[1])) if annees else ("N", "N−1")
+
+    def fmt(label, n, n1):
+        return [
+            label,
+            numbers.format_nombre(n, decimals),
+            numbers.format_nombre(n1, decimals),
+            numbers.format_evolution(n, n1),
+        ]
+
+    return Tableau(
+        colonnes=[(libelle, False), (n_label, True), (n1_label, True), ("Évolution", True)],
+        lignes=[fmt(*ligne) for ligne in lignes],
+        legende=legende,
+        total=fmt(*total) if total else None,
+    )
+
+
+def or_empty(blocs, message=NON_RENSEIGNE):
+    """A section is never dropped: without content it says so."""
+    blocs = [bloc for bloc in blocs if bloc is not None]
+    return blocs or [Vide(message)]
+
+
+# Section builders: code → function(context) → list of blocks; sub-section builders: (code, key) → same.
+# The data apps' figures are read through `ReportContext` so that every query runs once per report.
+SECTION_BUILDERS = {}
+SOUS_SECTION_BUILDERS = {}
+
+
+def section_builder(code, key=None):
+    def register(fn):
+        (SOUS_SECTION_BUILDERS if key else SECTION_BUILDERS)[(code, key) if key else code] = fn
+        return fn
+
+    return register
+
+
+class ReportContext:
+    """What the builders share: the report, its N−1, the exercices of the 5-year charts, loaded lazily once."""
+
+    def __init__(self, rapport):
+        self.rapport = rapport
+        self.region = rapport.caisse
+        self.exercice = rapport.exercice
+        self.annee = rapport.exercice.annee
+        self._cache = {}
+
+    def once(self, key, loader):
+        if key not in self._cache:
+            self._cache[key] = loader()
+        return self._cache[key]
+
+    @property
+    def sites(self):
+        return self.once("sites", lambda: list(sites_of(self.region)))
+
+
+def build_report(rapport):
+    """The whole report in the plan's order: cover data, parts, sections, sub-sections, annexes."""
+    ctx = ReportContext(rapport)
+    parties = []
+    for partie in PLAN:
+        sections = []
+        for section in partie.sections:
+            builder = SECTION_BUILDERS.get(section.code)
+            blocs = builder(ctx) if builder else []
+            sous_sections = []
+            for key, numero, titre in section.sous_sections:
+                sub_builder = SOUS_SECTION_BUILDERS.get((section.code, key))
+                sub_blocs = sub_builder(ctx) if sub_builder else []
+                sous_sections.append(SousSection(numero, titre, ancre(f"{section.code}-{key}"), or_empty(sub_blocs)))
+            sections.append(
+                SectionRapport(
+                    code=section.code,
+                    numero=section.numero,
+                    titre=section.titre,
+                    ancre=ancre(section.code),
+                    # A section with sub-sections may have nothing of its own above them.
+                    blocs=or_empty(blocs) if not sous_sections else [b for b in blocs if b is not None],
+                    sous_sections=sous_sections,
+                )
+            )
+        parties.append(PartieRapport(partie.numero, partie.titre, ancre(f"partie-{partie.numero}"), sections))
+    return {
+        "rapport": rapport,
+        "region": rapport.caisse,
+        "exercice": rapport.exercice,
+        "brouillon": not rapport.is_transmitted,
+        "parties": parties,
+        "annexes": build_annexes(ctx),
+    }
+
+
+def build_annexes(ctx):
+    """Annex: the sites of the service with address, opening hours and contacts."""
+    lignes = [
+        [
+            site.nom,
+            site.get_type_display(),
+            site.caisse.code,
+            ", ".join(part for part in (site.adresse, f"{site.code_postal} {site.ville}".strip()) if part) or "—",
+            site.horaires or "—",
+            " ; ".join(part for part in (site.telephone, site.courriel) if part) or "—",
+        ]
+        for site in ctx.sites
+    ]
+    if not lignes:
+        return [Vide(NEANT)]
+    return [
+        Tableau(
+            colonnes=[
+                ("Site", False),
+                ("Type", False),
+                ("Caisse", False),
+                ("Adresse", False),
+                ("Horaires d'ouverture", False),
+                ("Contact", False),
+            ],
+            lignes=lignes,
+            legende="Sites et unités du service social",
+        )
+    ]
+
+
+@section_builder("I.2")
+def section_i2(ctx):
+    locaux = [[site.nom, site.get_type_display(), site.etat_locaux] for site in ctx.sites if site.etat_locaux]
+    return [
+        Bloc(
+            "Locaux",
+            [Tableau([("Site", False), ("Type", False), ("État des locaux", False)], locaux)]
+            if locaux
+            else [Vide(NON_RENSEIGNE)],
+        )
+    ]
+
+
+@section_builder("III")
+def section_iii(ctx):
+    from .markdown import render_markdown
+
+    partie = ctx.once("partie_trois", lambda: getattr(ctx.rapport, "partie_trois", None))
+    texte = partie.observations.strip() if partie else ""
+    return [Texte(html=render_markdown(texte))] if texte else []
