@@ -28,7 +28,12 @@ def test_demo_builds_three_regions_with_cpams_sites_exercices_and_users():
         assert Site.objects.filter(caisse__parent=region).exists()
     assert Exercice.objects.ouverts().count() == 5
     roles = dict(Membership.objects.values_list("user__username", "role"))
-    assert roles == {"admin": "administrateur", "relecteur": "relecteur", "responsable": "responsable", "agent": "agent"}
+    assert roles == {
+        "admin": "administrateur",
+        "relecteur": "relecteur",
+        "responsable": "responsable",
+        "agent": "agent",
+    }
     responsable = Membership.objects.get(user__username="responsable")
     agent = Membership.objects.get(user__username="agent")
     assert responsable.caisse.code == "CARSAT-PL"

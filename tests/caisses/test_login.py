@@ -52,5 +52,7 @@ def test_failures_of_one_user_do_not_lock_another(client):
     UserFactory(username="paul")
     for _ in range(4):
         client.post(reverse("login"), {"username": "marie", "password": "x"}, REMOTE_ADDR="10.0.0.2")
-    response = client.post(reverse("login"), {"username": "paul", "password": "motdepasse-test"}, REMOTE_ADDR="10.0.0.3")
+    response = client.post(
+        reverse("login"), {"username": "paul", "password": "motdepasse-test"}, REMOTE_ADDR="10.0.0.3"
+    )
     assert response.status_code == 302
