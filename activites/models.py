@@ -1,0 +1,316 @@
+"""Part II of the plan: the indicator catalogue, its validation rules, and the yearly figures and texts."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from caisses.models import Caisse, Site
+from rapports.models import RapportAnnuel
+
+
+class GroupeIndicateurs(models.Model):
+    code = models.SlugField("code", max_length=40, unique=True)
+    libelle = models.CharField("libellé", max_length=200)
+    ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+
+    class Meta:
+        verbose_name = "groupe d'indicateurs"
+        verbose_name_plural = "groupes d'indicateurs"
+        ordering = ["ordre", "code"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class IndicateurQuerySet(models.QuerySet):
+    def actifs(self, annee):
+        """Indicators in use for exercice `annee`."""
+        return self.filter(Q(actif_depuis__isnull=True) | Q(actif_depuis__lte=annee)).filter(
+            Q(actif_jusqu_a__isnull=True) | Q(actif_jusqu_a__gte=annee)
+        )
+
+    def ordonnes(self):
+        return self.select_related("groupe", "numerateur", "denominateur", "poids").order_by(
+            "groupe__ordre", "groupe__code", "ordre", "code"
+        )
+
+
+class Indicateur(models.Model):
+    """One line of the catalogue: a figure people enter (donnée) or a rate computed from two données (ratio)."""
+
+    class Nature(models.TextChoices):
+        DONNEE = "donnee", "Donnée (saisie)"
+        RATIO = "ratio", "Ratio (calculé)"
+
+    class Agregation(models.TextChoices):
+        SOMME = "somme", "Somme"
+        MOYENNE_PONDEREE = "moyenne_ponderee", "Moyenne pondérée"
+        AUCUNE = "aucune", "Aucune (valeur régionale seulement)"
+
+    code = models.SlugField("code", max_length=60, unique=True, help_text="Stable : utilisé par les échanges.")
+    libelle = models.CharField("libellé", max_length=250)
+    groupe = models.ForeignKey(
+        GroupeIndicateurs, verbose_name="groupe", on_delete=models.PROTECT, related_name="indicateurs"
+    )
+    ordre = models.PositiveSmallIntegerField("ordre dans le groupe", default=0)
+    unite_mesure = models.CharField("unité de mesure", max_length=40, default="personnes")
+    decimales = models.PositiveSmallIntegerField("décimales", default=0, validators=[MaxValueValidator(4)])
+    nature = models.CharField("nature", max_length=10, choices=Nature.choices, default=Nature.DONNEE)
+    agregation = models.CharField(
+        "agrégation entre unités", max_length=20, choices=Agregation.choices, default=Agregation.SOMME
+    )
+    numerateur = models.ForeignKey(
+        "self",
+        verbose_name="numérateur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"nature": "donnee"},
+    )
+    denominateur = models.ForeignKey(
+        "self",
+        verbose_name="dénominateur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"nature": "donnee"},
+    )
+    poids = models.ForeignKey(
+        "self",
+        verbose_name="pondération",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"nature": "donnee"},
+        help_text="Pour une moyenne pondérée : la donnée qui pèse chaque unité.",
+    )
+    actif_depuis = models.PositiveSmallIntegerField("actif depuis l'exercice", null=True, blank=True)
+    actif_jusqu_a = models.PositiveSmallIntegerField("actif jusqu'à l'exercice", null=True, blank=True)
+
+    objects = IndicateurQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "indicateur"
+        verbose_name_plural = "indicateurs"
+        ordering = ["groupe__ordre", "ordre", "code"]
+
+    def __str__(self):
+        return f"{self.libelle} ({self.code})"
+
+    @property
+    def is_ratio(self):
+        return self.nature == self.Nature.RATIO
+
+    def clean(self):
+        errors = {}
+        if self.is_ratio:
+            if not self.numerateur_id:
+                errors["numerateur"] = "Un ratio a un numérateur."
+            if not self.denominateur_id:
+                errors["denominateur"] = "Un ratio a un dénominateur."
+        else:
+            if self.numerateur_id or self.denominateur_id:
+                errors["numerateur"] = "Seul un ratio a un numérateur et un dénominateur."
+        if self.agregation == self.Agregation.MOYENNE_PONDEREE and not self.poids_id:
+            errors["poids"] = "Une moyenne pondérée a besoin d'une donnée de pondération."
+        if self.actif_depuis and self.actif_jusqu_a and self.actif_jusqu_a < self.actif_depuis:
+            errors["actif_jusqu_a"] = "L'exercice de fin précède l'exercice de début."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Regle(models.Model):
+    """A validation rule over the catalogue, evaluated by `activites.rules`."""
+
+    class Nature(models.TextChoices):
+        SOMME_EGALE = "somme_egale", "égale à la somme de"
+        INFERIEUR_OU_EGAL = "inferieur_ou_egal", "inférieure ou égale à"
+        POSITIF = "positif", "positive ou nulle"
+
+    class Niveau(models.TextChoices):
+        ERREUR = "erreur", "Erreur (bloque)"
+        AVERTISSEMENT = "avertissement", "Avertissement"
+
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    indicateur = models.ForeignKey(
+        Indicateur,
+        verbose_name="indicateur contrôlé",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="regles",
+        help_text="Vide pour une règle « positive ou nulle » : elle vaut alors pour toutes les données.",
+    )
+    termes = models.ManyToManyField(
+        Indicateur, verbose_name="termes de comparaison", blank=True, related_name="regles_comme_terme"
+    )
+    niveau = models.CharField("niveau", max_length=20, choices=Niveau.choices, default=Niveau.ERREUR)
+    active = models.BooleanField("active", default=True)
+
+    class Meta:
+        verbose_name = "règle de contrôle"
+        verbose_name_plural = "règles de contrôle"
+        ordering = ["nature", "indicateur__code"]
+
+    def __str__(self):
+        target = self.indicateur.code if self.indicateur_id else "toutes les données"
+        return f"{target} {self.get_nature_display()}"
+
+
+class Valeur(models.Model):
+    """One figure of one exercice: for a caisse primaire, a site, or (neither) the region as a whole."""
+
+    rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="valeurs")
+    indicateur = models.ForeignKey(Indicateur, on_delete=models.PROTECT, related_name="valeurs")
+    caisse = models.ForeignKey(
+        Caisse, verbose_name="caisse primaire", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name="site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "valeur d'indicateur"
+        verbose_name_plural = "valeurs d'indicateurs"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(caisse__isnull=True) | Q(site__isnull=True), name="valeur_une_seule_unite"
+            ),
+            models.UniqueConstraint(
+                fields=["rapport", "indicateur", "caisse"],
+                condition=Q(caisse__isnull=False),
+                name="valeur_unique_par_caisse",
+            ),
+            models.UniqueConstraint(
+                fields=["rapport", "indicateur", "site"], condition=Q(site__isnull=False), name="valeur_unique_par_site"
+            ),
+            models.UniqueConstraint(
+                fields=["rapport", "indicateur"],
+                condition=Q(caisse__isnull=True, site__isnull=True),
+                name="valeur_unique_region",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicateur.code} = {self.valeur}"
+
+
+class PartieDeux(models.Model):
+    """The narratives of Part II (one per report)."""
+
+    rapport = models.OneToOneField(RapportAnnuel, on_delete=models.CASCADE, related_name="partie_deux")
+    evolution_nature_activites = models.TextField("évolution dans la nature des activités", blank=True)
+    etudiants_commentaire = models.TextField("commentaire sur la formation des étudiants", blank=True)
+    coordination_commentaire = models.TextField("partenaires et évolution constatée de la coordination", blank=True)
+    autres_activites = models.TextField("autres activités", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "partie II (textes)"
+        verbose_name_plural = "parties II (textes)"
+
+    def __str__(self):
+        return f"Partie II — {self.rapport}"
+
+
+class Etudiant(models.Model):
+    """II.2: trainees received from one school."""
+
+    rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="etudiants")
+    ecole = models.CharField("école", max_length=250)
+    nombre = models.PositiveIntegerField("nombre d'étudiants")
+    duree_semaines = models.DecimalField(
+        "durée du stage (semaines)", max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "stagiaire accueilli"
+        verbose_name_plural = "stagiaires accueillis"
+        ordering = ["ordre", "pk"]
+
+    def __str__(self):
+        return f"{self.nombre} étudiant(s) — {self.ecole}"
+
+
+class Circonscription(models.Model):
+    """II.3: a district of the social service."""
+
+    rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="circonscriptions")
+    nom = models.CharField("nom", max_length=200)
+    territoire = models.CharField("territoire", max_length=250, blank=True)
+    referent = models.CharField("référent", max_length=200, blank=True)
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "circonscription"
+        verbose_name_plural = "circonscriptions"
+        ordering = ["ordre", "pk"]
+
+    def __str__(self):
+        return self.nom
+
+
+def pourcentage_validators():
+    return [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class EnqueteSatisfaction(models.Model):
+    """II.4: the optional satisfaction survey of the year."""
+
+    rapport = models.OneToOneField(RapportAnnuel, on_delete=models.CASCADE, related_name="enquete_satisfaction")
+    periode = models.CharField("période", max_length=200)
+    echantillon = models.PositiveIntegerField("taille de l'échantillon")
+    taux_reponse = models.DecimalField(
+        "taux de réponse (%)", max_digits=5, decimal_places=2, validators=pourcentage_validators()
+    )
+    organisme = models.CharField("organisme ayant réalisé l'enquête", max_length=250, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "enquête de satisfaction"
+        verbose_name_plural = "enquêtes de satisfaction"
+
+    def __str__(self):
+        return f"Enquête de satisfaction — {self.rapport}"
+
+
+class ItemSatisfaction(models.Model):
+    enquete = models.ForeignKey(EnqueteSatisfaction, on_delete=models.CASCADE, related_name="items")
+    dimension = models.CharField("dimension", max_length=250)
+    satisfaits_pct = models.DecimalField(
+        "satisfaits (%)", max_digits=5, decimal_places=2, validators=pourcentage_validators()
+    )
+    tres_satisfaits_pct = models.DecimalField(
+        "très satisfaits (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=pourcentage_validators(),
+    )
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "résultat par dimension"
+        verbose_name_plural = "résultats par dimension"
+        ordering = ["ordre", "pk"]
+
+    def __str__(self):
+        return self.dimension

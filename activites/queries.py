@@ -1,0 +1,123 @@
+"""Read queries of Part II: each a fixed number of SQL queries, whatever the size of the region."""
+
+from dataclasses import dataclass
+
+from caisses.models import Caisse, Site
+from rapports.models import RapportAnnuel
+
+from .models import Circonscription, EnqueteSatisfaction, Etudiant, Indicateur, PartieDeux, Regle, Valeur
+from .rules import RuleSpec
+
+
+@dataclass(frozen=True)
+class Unite:
+    """A row of the entry grid: a caisse primaire, a site, or the region as a whole (key None)."""
+
+    key: str | None
+    kind: str  # "caisse", "site", "region"
+    pk: int | None
+    code: str
+    nom: str
+    parent_code: str | None = None
+
+    @property
+    def is_region(self):
+        return self.kind == "region"
+
+    @property
+    def form_key(self):
+        return self.code if self.key is not None else "region"
+
+
+def unites_de(region, with_region=True):
+    """The CPAMs of the region, each followed by its sites, then the region's own sites and the region row."""
+    cpams = list(Caisse.objects.primaires().filter(parent=region).order_by("code"))
+    sites = list(Site.objects.filter(caisse__in=[region.pk, *(c.pk for c in cpams)]).order_by("code"))
+    by_caisse = {}
+    for site in sites:
+        by_caisse.setdefault(site.caisse_id, []).append(site)
+    unites = []
+    for cpam in cpams:
+        unites.append(Unite(cpam.code, "caisse", cpam.pk, cpam.code, cpam.nom))
+        unites.extend(Unite(s.code, "site", s.pk, s.code, s.nom, cpam.code) for s in by_caisse.get(cpam.pk, []))
+    unites.extend(Unite(s.code, "site", s.pk, s.code, s.nom, region.code) for s in by_caisse.get(region.pk, []))
+    if with_region:
+        unites.append(Unite(None, "region", None, region.code, "Région (ensemble)"))
+    return unites
+
+
+def catalogue(annee, groupe=None):
+    """Active indicators of exercice `annee`, in display order, with their group and ratio terms."""
+    qs = Indicateur.objects.actifs(annee).ordonnes()
+    if groupe:
+        qs = qs.filter(groupe__code=groupe)
+    return list(qs)
+
+
+def rule_specs():
+    return [
+        RuleSpec(
+            nature=regle.nature,
+            code=regle.indicateur.code if regle.indicateur_id else None,
+            termes=tuple(sorted(t.code for t in regle.termes.all())),
+            niveau=regle.niveau,
+        )
+        for regle in Regle.objects.filter(active=True).select_related("indicateur").prefetch_related("termes")
+    ]
+
+
+def _unit_key(caisse_code, site_code):
+    return caisse_code or site_code or None
+
+
+def valeurs_par_unite(rapport):
+    """{unit key: {indicator code: Decimal}} of one report, in one query."""
+    result = {}
+    rows = Valeur.objects.filter(rapport=rapport).values_list(
+        "caisse__code", "site__code", "indicateur__code", "valeur"
+    )
+    for caisse_code, site_code, code, valeur in rows:
+        result.setdefault(_unit_key(caisse_code, site_code), {})[code] = valeur
+    return result
+
+
+def valeurs_objets(rapport):
+    """{(unit key, code): Valeur} for writes."""
+    return {
+        (_unit_key(v.caisse.code if v.caisse_id else None, v.site.code if v.site_id else None), v.indicateur.code): v
+        for v in Valeur.objects.filter(rapport=rapport).select_related("caisse", "site", "indicateur")
+    }
+
+
+def valeurs_nationales(annee):
+    """[(caisse régionale id, unit key, code, valeur)] of every report of one exercice, in one query."""
+    rows = Valeur.objects.filter(rapport__exercice__annee=annee).values_list(
+        "rapport__caisse_id", "caisse__code", "site__code", "indicateur__code", "valeur"
+    )
+    return [(region, _unit_key(c, s), code, valeur) for region, c, s, code, valeur in rows]
+
+
+def rapport_precedent(rapport):
+    """The same region's report of the exercice before, or None."""
+    return (
+        RapportAnnuel.objects.filter(caisse_id=rapport.caisse_id, exercice__annee=rapport.exercice.annee - 1)
+        .select_related("exercice")
+        .first()
+    )
+
+
+def partie_deux(rapport):
+    return PartieDeux.objects.filter(rapport=rapport).first() or PartieDeux(rapport=rapport)
+
+
+def etudiants(rapport):
+    return list(Etudiant.objects.filter(rapport=rapport))
+
+
+def circonscriptions(rapport):
+    return list(Circonscription.objects.filter(rapport=rapport))
+
+
+def enquete(rapport):
+    """The survey with its items (two queries), or None."""
+    return EnqueteSatisfaction.objects.filter(rapport=rapport).prefetch_related("items").first()
