@@ -1,0 +1,118 @@
+"""The report's charts: matplotlib SVG, text kept as text, readable in grey and by colour-blind readers.
+
+Each function takes the figures already computed by the data apps and returns a `data:` URI (the CSP allows
+images from `data:`; WeasyPrint reads it without any fetch). Colours are the Okabe–Ito palette, ordered so
+that neighbours differ in lightness, and every series also has its own hatch or marker, so that a grey print
+still tells them apart.
+"""
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402 — the backend is chosen before matplotlib draws anything
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from caisses.numbers import format_nombre  # noqa: E402
+
+# Okabe–Ito, dark / light alternating.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442")
+HATCHES = ("", "///", "...", "xx", "\\\\", "oo", "--", "++")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", "-.", ":", "-", "--", "-.", ":")
+
+RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "rapport",  # stable element ids: the same figures give the same SVG
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.8,
+}
+
+
+def _french(decimals=0):
+    return FuncFormatter(lambda value, _pos: format_nombre(value, decimals))
+
+
+def _to_data_uri(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _new_figure(width=6.4, height=3.2):
+    fig = Figure(figsize=(width, height))
+    return fig, fig.add_subplot()
+
+
+def _float(value):
+    return float(value) if value is not None else 0.0
+
+
+def bar_chart(categories, series, ylabel="", horizontal=False):
+    """Grouped bars: `series` is [(label, [value per category])]. Missing values are drawn as 0."""
+    with matplotlib.rc_context(RC):
+        height = max(2.6, 0.45 * len(categories) * max(1, len(series)) * 0.6 + 1) if horizontal else 3.2
+        fig, ax = _new_figure(height=height)
+        count = max(1, len(series))
+        width = 0.8 / count
+        positions = range(len(categories))
+        for index, (label, values) in enumerate(series):
+            offsets = [p - 0.4 + width * (index + 0.5) for p in positions]
+            style = {
+                "label": label,
+                "color": PALETTE[index % len(PALETTE)],
+                "hatch": HATCHES[index % len(HATCHES)],
+                "edgecolor": "#222222",
+                "linewidth": 0.6,
+            }
+            if horizontal:
+                ax.barh(offsets, [_float(v) for v in values], height=width, **style)
+            else:
+                ax.bar(offsets, [_float(v) for v in values], width=width, **style)
+        value_axis, category_axis = (ax.xaxis, ax.yaxis) if horizontal else (ax.yaxis, ax.xaxis)
+        value_axis.set_major_formatter(_french())
+        value_axis.set_major_locator(MaxNLocator(integer=True))
+        category_axis.set_ticks(list(positions), labels=categories)
+        if horizontal:
+            ax.invert_yaxis()
+            ax.set_xlabel(ylabel)
+        else:
+            ax.set_ylabel(ylabel)
+            if max((len(c) for c in categories), default=0) > 12:
+                category_axis.set_tick_params(rotation=20)
+                for tick in category_axis.get_ticklabels():
+                    tick.set_horizontalalignment("right")
+        if len(series) > 1:
+            ax.legend(frameon=False, fontsize=8)
+        ax.grid(axis="x" if horizontal else "y", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        return _to_data_uri(fig)
+
+
+def line_chart(years, series, ylabel="", decimals=0):
+    """One line per series over the years: `series` is [(label, [value per year])]; None leaves a gap."""
+    with matplotlib.rc_context(RC):
+        fig, ax = _new_figure()
+        for index, (label, values) in enumerate(series):
+            ax.plot(
+                years,
+                [float(v) if v is not None else float("nan") for v in values],
+                label=label,
+                color=PALETTE[index % len(PALETTE)],
+                marker=MARKERS[index % len(MARKERS)],
+                linestyle=LINESTYLES[index % len(LINESTYLES)],
+                linewidth=1.6,
+            )
+        ax.set_xticks(list(years), labels=[str(y) for y in years])
+        ax.yaxis.set_major_formatter(_french(decimals))
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5))
+        return _to_data_uri(fig)
