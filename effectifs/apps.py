@@ -5,3 +5,12 @@ class EffectifsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "effectifs"
     verbose_name = "Partie I — Organisation et moyens"
+
+    def ready(self):
+        from rapports.plan import SECTION_STATUS
+
+        from . import interchange, queries  # noqa: F401 — interchange registers partie_1
+
+        SECTION_STATUS.update(
+            {"I.1": queries.etat_i1, "I.2": queries.etat_i2, "I.3": queries.etat_i3, "I.4": queries.etat_i4}
+        )

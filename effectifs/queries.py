@@ -1,0 +1,202 @@
+"""Reads of Part I: one call per use, a fixed number of queries (the report, the entry pages, the national view)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from caisses.models import Caisse, Site
+from rapports.plan import EtatSection
+
+from . import formulas
+from .models import (
+    Absence,
+    Affectation,
+    Boursier,
+    Categorie,
+    Convention,
+    Effectif,
+    Formation,
+    Installation,
+    Mouvement,
+    Reunion,
+    ReunionAutreService,
+)
+
+
+def categories():
+    return list(Categorie.objects.order_by("ordre", "code"))
+
+
+@dataclass
+class PartieUn:
+    """Everything of Part I for one report, with the computed figures and the warnings."""
+
+    rapport: object
+    categories: list
+    lignes: list  # [Effectif] in category order, unsaved (zeros) where nothing was entered
+    affectations: list
+    mouvements: list
+    absences: list
+    boursiers: list
+    installation: Installation
+    conventions: list
+    formations: list
+    reunions: list
+    reunions_autres_services: list
+    sites: list
+    totaux: dict = field(default_factory=dict)
+
+    @property
+    def jours_theoriques(self):
+        return self.rapport.exercice.jours_theoriques_travail
+
+    @property
+    def etp_reel(self):
+        return sum((ligne.reel_etp for ligne in self.lignes), Decimal(0))
+
+    @property
+    def etp_assistants_sociaux(self):
+        return sum((ligne.reel_etp for ligne in self.lignes if ligne.categorie.est_assistant_social), Decimal(0))
+
+    @property
+    def jours_absence(self):
+        return sum((a.jours for a in self.absences), Decimal(0))
+
+    @property
+    def jours_formation(self):
+        return sum((f.jours for f in self.formations), Decimal(0))
+
+    @property
+    def participants_formation(self):
+        return sum(f.participants for f in self.formations)
+
+    @property
+    def taux_absenteisme(self):
+        return formulas.taux_absenteisme(self.jours_absence, self.etp_reel, self.jours_theoriques)
+
+    @property
+    def formule_absenteisme(self):
+        return formulas.formule_texte(self.jours_absence, self.etp_reel, self.jours_theoriques)
+
+    @property
+    def taux_formation(self):
+        return formulas.taux_formation(self.jours_formation, self.etp_assistants_sociaux, self.jours_theoriques)
+
+    @property
+    def formule_formation(self):
+        return formulas.formule_texte(self.jours_formation, self.etp_assistants_sociaux, self.jours_theoriques)
+
+    @property
+    def total_conventions(self):
+        return sum((c.montant_participation for c in self.conventions), Decimal(0))
+
+    @property
+    def sites_par_type(self):
+        """[(type label, count)] for the I.2 counts of unités locales, PAS, PCS, PPRV, établissements."""
+        counts = defaultdict(int)
+        for site in self.sites:
+            counts[site.type] += 1
+        return [(label, counts[value]) for value, label in Site.Type.choices]
+
+    @property
+    def mouvements_par_categorie(self):
+        """{category code: (embauches, départs)}."""
+        result = defaultdict(lambda: [0, 0])
+        for m in self.mouvements:
+            result[m.categorie.code][0 if m.type == Mouvement.Type.EMBAUCHE else 1] += m.nombre
+        return {code: tuple(v) for code, v in result.items()}
+
+    def avertissements_i1(self):
+        saisis = [ligne for ligne in self.lignes if ligne.pk is not None]
+        found = formulas.avertissements_mouvements(
+            [
+                (ligne.categorie.libelle, ligne.categorie.code, ligne.theorique_effectif, ligne.reel_effectif)
+                for ligne in saisis
+            ],
+            [(m.categorie.code, m.type, m.nombre) for m in self.mouvements],
+        )
+        found += formulas.avertissements_organigramme(
+            [(ligne.categorie.libelle, ligne.categorie.code, ligne.reel_etp) for ligne in self.lignes],
+            [(a.categorie.code, a.etp) for a in self.affectations],
+        )
+        return found
+
+
+def partie_1_data(rapport):
+    """Part I of `rapport` in 12 queries, whatever its size."""
+    cats = categories()
+    effectifs = {e.categorie_id: e for e in Effectif.objects.filter(rapport=rapport).select_related("categorie")}
+    region = rapport.caisse
+    return PartieUn(
+        rapport=rapport,
+        categories=cats,
+        lignes=[effectifs.get(c.pk) or Effectif(rapport=rapport, categorie=c) for c in cats],
+        affectations=list(
+            Affectation.objects.filter(rapport=rapport).select_related("categorie", "caisse_primaire", "site")
+        ),
+        mouvements=list(Mouvement.objects.filter(rapport=rapport).select_related("categorie")),
+        absences=list(Absence.objects.filter(rapport=rapport)),
+        boursiers=list(Boursier.objects.filter(rapport=rapport)),
+        installation=Installation.objects.filter(rapport=rapport).first() or Installation(rapport=rapport),
+        conventions=list(Convention.objects.filter(rapport=rapport).select_related("caisse_primaire")),
+        formations=list(Formation.objects.filter(rapport=rapport)),
+        reunions=list(Reunion.objects.filter(rapport=rapport)),
+        reunions_autres_services=list(ReunionAutreService.objects.filter(rapport=rapport)),
+        sites=list(
+            Site.objects.filter(caisse__in=Caisse.objects.filter(pk=region.pk) | Caisse.objects.filter(parent=region))
+            .select_related("caisse")
+            .order_by("caisse__code", "code")
+        ),
+    )
+
+
+def effectifs_history(region, exercices):
+    """The effectifs of `region` over `exercices`, in one query, for the 5-year evolution.
+
+    Returns {annee: {category code: Effectif}}; a year without data maps to {}.
+    """
+    result = {exercice.annee: {} for exercice in exercices}
+    rows = Effectif.objects.filter(rapport__caisse=region, rapport__exercice__in=exercices).select_related(
+        "categorie", "rapport__exercice"
+    )
+    for effectif in rows:
+        result[effectif.rapport.exercice.annee][effectif.categorie.code] = effectif
+    return result
+
+
+# --- Section states for the plan's navigation (rapports.plan.SECTION_STATUS) ---------------------------------
+
+
+def _exists(model, rapport):
+    return model.objects.filter(rapport=rapport).exists()
+
+
+def etat_i1(rapport):
+    effectifs = list(Effectif.objects.filter(rapport=rapport).values("categorie_id", "age_moyen", "reel_etp"))
+    if any(formulas.erreurs_effectif(e) for e in effectifs):
+        return EtatSection.ERREURS
+    has_absences = _exists(Absence, rapport)
+    if not effectifs and not has_absences and not _exists(Affectation, rapport) and not _exists(Mouvement, rapport):
+        return EtatSection.VIDE
+    complete = len(effectifs) >= Categorie.objects.count() and has_absences
+    return EtatSection.COMPLET if complete else EtatSection.EN_COURS
+
+
+def etat_i2(rapport):
+    installation = Installation.objects.filter(rapport=rapport).first()
+    has_conventions = _exists(Convention, rapport)
+    if (installation is None or installation.is_empty()) and not has_conventions:
+        return EtatSection.VIDE
+    if installation and installation.moyens_materiels and has_conventions:
+        return EtatSection.COMPLET
+    return EtatSection.EN_COURS
+
+
+def etat_i3(rapport):
+    return EtatSection.COMPLET if _exists(Formation, rapport) else EtatSection.VIDE
+
+
+def etat_i4(rapport):
+    if _exists(Reunion, rapport):
+        return EtatSection.COMPLET
+    return EtatSection.EN_COURS if _exists(ReunionAutreService, rapport) else EtatSection.VIDE
