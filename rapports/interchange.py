@@ -323,13 +323,17 @@ def _reject_constant(name):
     raise ValueError(f"{name} n'est pas une valeur JSON autorisée")
 
 
+def too_big(size):
+    megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+    return f"document trop volumineux ({megabytes} Mo ; au plus 10 Mo)"
+
+
 def parse_document(raw, errors):
     """bytes / str → the JSON value (floats as Decimal), or INVALID with the error recorded."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if len(raw) > MAX_BYTES:
-        size = len(raw) / 1024 / 1024
-        errors.add("", f"document trop volumineux ({size:.1f} Mo ; au plus 10 Mo)".replace(".", ","))
+        errors.add("", too_big(len(raw)))
         return INVALID
     try:
         text = raw.decode("utf-8-sig")

@@ -62,6 +62,14 @@ URL_CASES = {
     "rapport_pdf": Case(kwargs=rapport, expected=region_read()),
 }
 
+# Part I (issue 3): interchange export and the I.x entry pages.
+URL_CASES.update(
+    {
+        "rapport_export_json": Case(kwargs=rapport, expected=region_read()),
+    }
+)
+
+
 # Django admin's model pages follow the admin's own permissions; only its index is in the matrix.
 EXCLUDED_NAMESPACES = {"admin"}
 INCLUDED_IN_EXCLUDED = {"admin:index"}

@@ -1,0 +1,40 @@
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rapports.interchange import MAX_BYTES, import_document, too_big
+
+
+class Command(BaseCommand):
+    help = "Importe un ou plusieurs documents d'échange (JSON) : tout ou rien pour chaque document."
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichiers", nargs="+", metavar="FICHIER")
+
+    def handle(self, fichiers, **options):
+        failed = 0
+        for path in fichiers:
+            try:
+                size = os.path.getsize(path)
+                if size > MAX_BYTES:
+                    self.stderr.write(f"{path} : {too_big(size)}, rien n'a été importé.")
+                    failed += 1
+                    continue
+                with open(path, "rb") as handle:
+                    raw = handle.read()
+            except OSError as exc:
+                self.stderr.write(f"{path} : lecture impossible ({exc.strerror}).")
+                failed += 1
+                continue
+            result = import_document(raw)
+            if not result.ok:
+                failed += 1
+                self.stderr.write(f"{path} : {len(result.errors)} erreur(s), rien n'a été importé :")
+                for line in result.errors.lines():
+                    self.stderr.write(f"  {line}")
+                continue
+            rapport = result.rapport
+            what = "importé" if result.changed else "déjà à jour, rien n'a changé"
+            self.stdout.write(f"{path} : rapport {rapport.caisse.code} {rapport.exercice.annee} {what}.")
+        if failed:
+            raise CommandError(f"{failed} document(s) sur {len(fichiers)} refusé(s).")
