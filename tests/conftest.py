@@ -15,6 +15,10 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DEBUG = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # Several suites may run at once on one server (developers, CI): one test database per run.
+        database.setdefault("TEST", {})["NAME"] = f"test_rapports_{os.getpid()}"
     # Files the tests write (PDF cache, archives) never land in the project's media directory.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="test-media-")
 
