@@ -5,9 +5,12 @@ draw from it. Figures come from the data apps' query, aggregation and formula fu
 chooses what goes where and formats numbers with caisses/numbers.py; it computes nothing itself.
 """
 
+import importlib
+import importlib.util
 from dataclasses import dataclass, field
 
 from caisses import numbers
+from caisses.models import Exercice
 from caisses.queries import sites_of
 
 from .plan import PLAN
@@ -165,8 +168,55 @@ class ReportContext:
         return self._cache[key]
 
     @property
+    def partie_1(self):
+        """effectifs.queries.PartieUn, or None while the effectifs app has no queries."""
+        queries = data_module("effectifs.queries")
+        return self.once("partie_1", lambda: queries.partie_1_data(self.rapport) if queries else None)
+
+    @property
     def sites(self):
+        if self.partie_1 is not None:
+            return self.partie_1.sites
         return self.once("sites", lambda: list(sites_of(self.region)))
+
+    @property
+    def exercices_graphiques(self):
+        """The exercices of the multi-year charts: the last CHART_YEARS up to this one, oldest first."""
+        return self.once(
+            "exercices",
+            lambda: list(
+                Exercice.objects.filter(annee__gt=self.annee - CHART_YEARS, annee__lte=self.annee).order_by("annee")
+            ),
+        )
+
+    @property
+    def partie_2(self):
+        """activites.aggregation.TableauRegion (N, N−1, evolution per indicator), or None."""
+        aggregation = data_module("activites.aggregation")
+        return self.once("partie_2", lambda: aggregation.tableau_region(self.rapport) if aggregation else None)
+
+    @property
+    def textes_2(self):
+        """PartieDeux (texts of II.1–II.4), trainees, districts and survey, or None."""
+        queries = data_module("activites.queries")
+        if queries is None:
+            return None
+        return self.once(
+            "textes_2",
+            lambda: {
+                "partie_deux": queries.partie_deux(self.rapport),
+                "etudiants": queries.etudiants(self.rapport),
+                "circonscriptions": queries.circonscriptions(self.rapport),
+                "enquete": queries.enquete(self.rapport),
+            },
+        )
+
+
+def data_module(name):
+    """The data app's module `name`, or None while it does not exist yet (its sections then say so)."""
+    if importlib.util.find_spec(name) is None:
+        return None
+    return importlib.import_module(name)
 
 
 def build_report(rapport):
@@ -236,23 +286,512 @@ def build_annexes(ctx):
     ]
 
 
-@section_builder("I.2")
-def section_i2(ctx):
-    locaux = [[site.nom, site.get_type_display(), site.etat_locaux] for site in ctx.sites if site.etat_locaux]
+def nombre(value, decimals=0):
+    return numbers.format_nombre(value, decimals)
+
+
+def euros(value):
+    return f"{numbers.format_nombre(value, 2)}{numbers.NBSP}€"
+
+
+def texte(value, titre=""):
+    return Texte(texte=value, titre=titre) if value and value.strip() else None
+
+
+def table_or(tableau, message=NEANT):
+    return tableau if tableau.lignes else Vide(message)
+
+
+# --- Part I ------------------------------------------------------------------------------------------------
+
+
+def _has_i1(p1):
+    return any(ligne.pk is not None for ligne in p1.lignes) or p1.affectations or p1.mouvements or p1.absences
+
+
+@section_builder("I.1")
+def section_i1(ctx):
+    p1 = ctx.partie_1
+    if p1 is None or not any(ligne.pk is not None for ligne in p1.lignes):
+        return []
+    lignes = [
+        [
+            ligne.categorie.libelle,
+            nombre(ligne.theorique_effectif),
+            nombre(ligne.theorique_etp, 2),
+            nombre(ligne.reel_effectif),
+            nombre(ligne.reel_etp, 2),
+            nombre(ligne.age_moyen, 1) if ligne.age_moyen is not None else "—",
+        ]
+        for ligne in p1.lignes
+    ]
+    total = [
+        "Total",
+        nombre(sum(ligne.theorique_effectif for ligne in p1.lignes)),
+        nombre(sum(ligne.theorique_etp for ligne in p1.lignes), 2),
+        nombre(sum(ligne.reel_effectif for ligne in p1.lignes)),
+        nombre(p1.etp_reel, 2),
+        "",
+    ]
+    effectifs = Tableau(
+        colonnes=[
+            ("Catégorie", False),
+            ("Effectif théorique au 1er janvier", True),
+            ("ETP théorique", True),
+            ("Effectif réel au 31 décembre", True),
+            ("ETP réel", True),
+            ("Âge moyen (ans)", True),
+        ],
+        lignes=lignes,
+        total=total,
+        legende=f"Effectifs par catégorie, exercice {ctx.annee}",
+    )
+    return [effectifs, effectifs_evolution(ctx, p1)]
+
+
+def effectifs_evolution(ctx, p1):
+    """ETP réel per category over the last 5 exercices: chart, and its table with the N/N−1 evolution."""
+    from . import charts
+
+    queries = data_module("effectifs.queries")
+    exercices = ctx.exercices_graphiques
+    history = queries.effectifs_history(ctx.region, exercices)
+    annees = [exercice.annee for exercice in exercices]
+
+    def etp(annee, code):
+        effectif = history.get(annee, {}).get(code)
+        return effectif.reel_etp if effectif else None
+
+    series = [(c.libelle, [etp(annee, c.code) for annee in annees]) for c in p1.categories]
+    n1 = ctx.annee - 1
+    tableau = Tableau(
+        colonnes=[("Catégorie", False), *((str(a), True) for a in annees), ("Évolution sur un an", True)],
+        lignes=[
+            [
+                libelle,
+                *(nombre(v, 2) if v is not None else "—" for v in values),
+                numbers.format_evolution(values[-1], etp(n1, code)),
+            ]
+            for (libelle, values), code in zip(series, [c.code for c in p1.categories], strict=True)
+        ],
+        legende="ETP réels au 31 décembre",
+    )
+    return Graphique(
+        titre="Évolution des effectifs",
+        legende=f"Évolution des effectifs réels (ETP au 31 décembre) par catégorie, {annees[0]}–{annees[-1]}.",
+        image=charts.line_chart(annees, series, ylabel="ETP", decimals=1),
+        tableau=tableau,
+    )
+
+
+@section_builder("I.1", "a")
+def section_i1_a(ctx):
+    p1 = ctx.partie_1
+    if p1 is None or not p1.affectations:
+        return [Vide(NEANT)] if p1 is not None and _has_i1(p1) else []
+    categories = [c for c in p1.categories if any(a.categorie_id == c.pk for a in p1.affectations)]
+    unites, etp = [], {}
+    for affectation in p1.affectations:
+        unite = affectation.unite
+        if unite not in unites:
+            unites.append(unite)
+        etp[(unite.pk, type(unite), affectation.categorie_id)] = affectation.etp
+    lignes = [
+        [
+            f"{unite.nom} ({unite.code})",
+            *(nombre(etp.get((unite.pk, type(unite), c.pk)), 2) for c in categories),
+        ]
+        for unite in unites
+    ]
     return [
-        Bloc(
-            "Locaux",
-            [Tableau([("Site", False), ("Type", False), ("État des locaux", False)], locaux)]
-            if locaux
-            else [Vide(NON_RENSEIGNE)],
+        Tableau(
+            colonnes=[("Unité", False), *((c.libelle, True) for c in categories)],
+            lignes=lignes,
+            legende="Affectations en ETP par caisse primaire, service ou établissement",
         )
     ]
+
+
+@section_builder("I.1", "b")
+def section_i1_b(ctx):
+    p1 = ctx.partie_1
+    if p1 is None or not p1.mouvements:
+        return [Vide(NEANT)] if p1 is not None and _has_i1(p1) else []
+    par_categorie = p1.mouvements_par_categorie
+    resume = Tableau(
+        colonnes=[("Catégorie", False), ("Embauches", True), ("Départs", True)],
+        lignes=[
+            [c.libelle, nombre(par_categorie[c.code][0]), nombre(par_categorie[c.code][1])]
+            for c in p1.categories
+            if c.code in par_categorie
+        ],
+        legende="Embauches et départs par catégorie",
+    )
+    departs = Tableau(
+        colonnes=[("Catégorie", False), ("Motif du départ", False), ("Nombre", True)],
+        lignes=[
+            [m.categorie.libelle, m.get_motif_display() or "Non précisé", nombre(m.nombre)]
+            for m in p1.mouvements
+            if m.type == "depart"
+        ],
+        legende="Départs par motif",
+    )
+    return [resume, table_or(departs)]
+
+
+@section_builder("I.1", "c")
+def section_i1_c(ctx):
+    p1 = ctx.partie_1
+    if p1 is None or not p1.absences:
+        return [Vide(NEANT)] if p1 is not None and _has_i1(p1) else []
+    absences = Tableau(
+        colonnes=[("Motif", False), ("Jours d'absence", True)],
+        lignes=[[a.get_motif_display(), nombre(a.jours, 1)] for a in p1.absences],
+        total=["Total", nombre(p1.jours_absence, 1)],
+        legende="Jours d'absence par motif",
+    )
+    formule = Formule(
+        "Taux d'absentéisme = jours d'absence / (effectif réel en ETP au 31 décembre × nombre de jours théoriques "
+        "de travail) × 100",
+        p1.formule_absenteisme,
+    )
+    return [absences, formule]
+
+
+@section_builder("I.1", "d")
+def section_i1_d(ctx):
+    p1 = ctx.partie_1
+    if p1 is None or not p1.boursiers:
+        return [Vide(NEANT)] if p1 is not None and _has_i1(p1) else []
+    return [
+        Tableau(
+            colonnes=[("École", False), ("Nombre", True), ("Année d'études", True)],
+            lignes=[[b.ecole, nombre(b.nombre), f"{b.annee_etudes}e année"] for b in p1.boursiers],
+            legende="Élèves boursiers",
+        )
+    ]
+
+
+@section_builder("I.2")
+def section_i2(ctx):
+    p1 = ctx.partie_1
+    sites = ctx.sites
+    blocs = []
+    if p1 is not None:
+        blocs.append(
+            Tableau(
+                colonnes=[("Type de site", False), ("Nombre", True)],
+                lignes=[[label, nombre(count)] for label, count in p1.sites_par_type],
+                legende="Unités locales, points d'accueil, de consultation et de permanence",
+            )
+        )
+    locaux = [[site.nom, site.get_type_display(), site.etat_locaux] for site in sites if site.etat_locaux]
+    if locaux:
+        blocs.append(Bloc("Locaux", [Tableau([("Site", False), ("Type", False), ("État des locaux", False)], locaux)]))
+    if p1 is None:
+        return blocs
+    installation = p1.installation
+    compteurs = [
+        (label, value)
+        for label, value in (
+            ("Véhicules", installation.vehicules),
+            ("Postes informatiques", installation.postes_informatiques),
+            ("Téléphones", installation.telephones),
+        )
+        if value is not None
+    ]
+    moyens = [
+        texte(installation.moyens_materiels),
+        Tableau([("Moyen", False), ("Nombre", True)], [[label, nombre(v)] for label, v in compteurs])
+        if compteurs
+        else None,
+    ]
+    if any(moyens):
+        blocs.append(Bloc("Moyens matériels mis à la disposition du personnel", or_empty(moyens)))
+    if p1.conventions:
+        conventions = Tableau(
+            colonnes=[
+                ("Caisse primaire", False),
+                ("Signée le", True),
+                ("Objet", False),
+                ("Participation de la caisse régionale", True),
+            ],
+            lignes=[
+                [c.caisse_primaire.nom, c.date_signature.strftime("%d/%m/%Y"), c.objet, euros(c.montant_participation)]
+                for c in p1.conventions
+            ],
+            total=["Total", "", "", euros(p1.total_conventions)],
+        )
+        blocs.append(Bloc("Conventions entre la caisse régionale et les caisses primaires", [conventions]))
+    for titre, valeur in (
+        ("Améliorations obtenues", installation.ameliorations_obtenues),
+        ("Améliorations nécessaires", installation.ameliorations_necessaires),
+    ):
+        if valeur.strip():
+            blocs.append(Bloc(titre, [texte(valeur)]))
+    # Site counts alone (from the organisation, not entered) do not make the section "renseignée".
+    return blocs if len(blocs) > 1 or not installation.is_empty() else []
+
+
+@section_builder("I.3")
+def section_i3(ctx):
+    p1 = ctx.partie_1
+    if p1 is None or not p1.formations:
+        return []
+    actions = Tableau(
+        colonnes=[
+            ("Nature", False),
+            ("Intitulé", False),
+            ("Organisme", False),
+            ("Participants", True),
+            ("Jours de formation", True),
+        ],
+        lignes=[
+            [f.get_nature_display(), f.intitule, f.organisme or "—", nombre(f.participants), nombre(f.jours, 1)]
+            for f in p1.formations
+        ],
+        total=["Total", "", "", nombre(p1.participants_formation), nombre(p1.jours_formation, 1)],
+        legende="Actions de formation (temps de trajet exclu)",
+    )
+    formule = Formule(
+        "Temps passé en formation (%) = nombre de jours de formation / (effectif réel d'assistants sociaux × "
+        "nombre de jours théoriques de travail) × 100",
+        p1.formule_formation,
+    )
+    return [actions, formule]
+
+
+@section_builder("I.4")
+def section_i4(ctx):
+    p1 = ctx.partie_1
+    if p1 is None or not (p1.reunions or p1.reunions_autres_services):
+        return []
+    reunions = Tableau(
+        colonnes=[("Échelon", False), ("Périodicité", False), ("Nombre dans l'année", True), ("Contenu", False)],
+        lignes=[[r.get_niveau_display(), r.periodicite, nombre(r.nombre), r.contenu or "—"] for r in p1.reunions],
+        legende="Réunions de service",
+    )
+    autres = Tableau(
+        colonnes=[("Service", False), ("Objectifs", False), ("Nombre dans l'année", True)],
+        lignes=[[r.service, r.objectifs or "—", nombre(r.nombre)] for r in p1.reunions_autres_services],
+        legende="Réunions avec les autres services de la caisse",
+    )
+    return [
+        Bloc("À l'échelon régional et local", [table_or(reunions)]),
+        Bloc("Avec les autres services de la caisse", [table_or(autres)]),
+    ]
+
+
+# --- Part II -----------------------------------------------------------------------------------------------
+
+
+def _valeur(ligne, value):
+    if ligne.spec.is_ratio:
+        return numbers.format_pourcent(value, 1)
+    return numbers.format_nombre(value, ligne.spec.decimales)
+
+
+def _groupes_libelles():
+    from activites.models import GroupeIndicateurs
+
+    return dict(GroupeIndicateurs.objects.values_list("code", "libelle"))
+
+
+@section_builder("II.1")
+def section_ii1(ctx):
+    p2, textes = ctx.partie_2, ctx.textes_2
+    if p2 is None or not any(ligne.n is not None for ligne in p2.lignes):
+        narrative = texte(textes["partie_deux"].evolution_nature_activites) if textes else None
+        return [Bloc("Évolution dans la nature des activités", [narrative])] if narrative else []
+    annees = (ctx.annee, ctx.annee - 1)
+    libelles = _groupes_libelles()
+    blocs = []
+    for code, lignes in p2.groupes():
+        tableau = Tableau(
+            colonnes=[("Indicateur", False), (str(annees[0]), True), (str(annees[1]), True), ("Évolution", True)],
+            lignes=[
+                [ligne.spec.libelle, _valeur(ligne, ligne.n), _valeur(ligne, ligne.n1), ligne.evolution_texte]
+                for ligne in lignes
+            ],
+            legende=libelles.get(code, code),
+        )
+        blocs.append(tableau)
+    blocs.extend(activity_charts(ctx, p2.by_code()))
+    narrative = texte(textes["partie_deux"].evolution_nature_activites) if textes else None
+    blocs.append(Bloc("Évolution dans la nature des activités", [narrative or Vide(NON_RENSEIGNE)]))
+    return blocs
+
+
+DOMAINES = (
+    "domaine_acces_soins",
+    "domaine_maintien_emploi",
+    "domaine_retour_emploi",
+    "domaine_personnes_agees",
+    "domaine_malades_handicapees",
+    "domaine_non_repartis",
+)
+ORIGINES = ("origine_offre_service", "origine_tiers", "origine_spontanee")
+MODALITES = (
+    ("Informations collectives", "collectif_info_actions", "collectif_info_beneficiaires"),
+    ("Travail social avec les groupes", "collectif_groupes_actions", "collectif_groupes_beneficiaires"),
+    ("Interventions sociales d'intérêt collectif", "collectif_isic_actions", "collectif_isic_beneficiaires"),
+)
+
+
+def activity_charts(ctx, par_code):
+    from . import charts
+
+    annee, n1 = ctx.annee, ctx.annee - 1
+    result = []
+    domaines = [par_code[code] for code in DOMAINES if code in par_code]
+    if domaines:
+        result.append(
+            Graphique(
+                titre="Personnes aidées par domaine",
+                legende=f"Personnes aidées individuellement par domaine prioritaire, {annee} et {n1}.",
+                image=charts.bar_chart(
+                    [ligne.spec.libelle for ligne in domaines],
+                    [(str(annee), [ligne.n for ligne in domaines]), (str(n1), [ligne.n1 for ligne in domaines])],
+                    ylabel="personnes",
+                    horizontal=True,
+                ),
+                tableau=evolution_table(
+                    [(ligne.spec.libelle, ligne.n, ligne.n1) for ligne in domaines],
+                    libelle="Domaine",
+                    annees=(annee, n1),
+                ),
+            )
+        )
+    origines = origins_over_years(ctx, [code for code in ORIGINES if code in par_code])
+    if origines:
+        result.append(origines)
+    modalites = [(label, par_code.get(a), par_code.get(b)) for label, a, b in MODALITES if a in par_code]
+    if modalites:
+        result.append(
+            Graphique(
+                titre="Actions collectives par modalité",
+                legende=f"Interventions sociales collectives par modalité : actions et bénéficiaires, {annee}.",
+                image=charts.bar_chart(
+                    [label for label, _a, _b in modalites],
+                    [
+                        ("Actions", [a.n if a else None for _l, a, _b in modalites]),
+                        ("Bénéficiaires", [b.n if b else None for _l, _a, b in modalites]),
+                    ],
+                    horizontal=True,
+                ),
+                tableau=Tableau(
+                    colonnes=[("Modalité", False), ("Actions", True), ("Bénéficiaires", True)],
+                    lignes=[
+                        [label, nombre(a.n if a else None), nombre(b.n if b else None)] for label, a, b in modalites
+                    ],
+                    legende=f"Exercice {annee}",
+                ),
+            )
+        )
+    return result
+
+
+def origins_over_years(ctx, codes):
+    """Origin of requests over the chart years, totalled per year by the aggregation module."""
+    from activites import aggregation
+    from activites.models import Valeur
+
+    from . import charts
+
+    if not codes:
+        return None
+    annees = [exercice.annee for exercice in ctx.exercices_graphiques]
+    specs = [ligne.spec for ligne in ctx.partie_2.lignes if not ligne.spec.is_computed]
+    rows = Valeur.objects.filter(rapport__caisse=ctx.region, rapport__exercice__annee__in=annees).values_list(
+        "rapport__exercice__annee", "caisse__code", "site__code", "indicateur__code", "valeur"
+    )
+    par_annee = aggregation.totals_by_region(
+        [(annee, caisse or site or None, code, valeur) for annee, caisse, site, code, valeur in rows], specs
+    )
+    libelles = {ligne.spec.code: ligne.spec.libelle for ligne in ctx.partie_2.lignes}
+    series = [(libelles[code], [par_annee.get(annee, {}).get(code) for annee in annees]) for code in codes]
+    return Graphique(
+        titre="Origine des demandes",
+        legende=f"Origine des demandes d'aide, {annees[0]}–{annees[-1]}.",
+        image=charts.line_chart(annees, series, ylabel="demandes"),
+        tableau=Tableau(
+            colonnes=[("Origine", False), *((str(a), True) for a in annees)],
+            lignes=[[label, *(nombre(v) for v in values)] for label, values in series],
+            legende="Demandes par origine",
+        ),
+    )
+
+
+@section_builder("II.2")
+def section_ii2(ctx):
+    textes = ctx.textes_2
+    if textes is None or not (textes["etudiants"] or textes["partie_deux"].etudiants_commentaire.strip()):
+        return []
+    etudiants = Tableau(
+        colonnes=[("École", False), ("Nombre d'étudiants", True), ("Durée du stage (semaines)", True)],
+        lignes=[[e.ecole, nombre(e.nombre), nombre(e.duree_semaines, 1)] for e in textes["etudiants"]],
+        legende="Étudiants reçus en stage",
+    )
+    return [table_or(etudiants), texte(textes["partie_deux"].etudiants_commentaire)]
+
+
+@section_builder("II.3")
+def section_ii3(ctx):
+    textes = ctx.textes_2
+    if textes is None or not (textes["circonscriptions"] or textes["partie_deux"].coordination_commentaire.strip()):
+        return []
+    circonscriptions = Tableau(
+        colonnes=[("Circonscription", False), ("Territoire", False), ("Référent", False)],
+        lignes=[[c.nom, c.territoire or "—", c.referent or "—"] for c in textes["circonscriptions"]],
+        legende="Circonscriptions de service social",
+    )
+    commentaire = texte(textes["partie_deux"].coordination_commentaire)
+    return [
+        table_or(circonscriptions),
+        Bloc("Partenaires et évolution constatée au cours de l'année", [commentaire or Vide(NON_RENSEIGNE)]),
+    ]
+
+
+@section_builder("II.4")
+def section_ii4(ctx):
+    textes = ctx.textes_2
+    if textes is None:
+        return []
+    blocs = [texte(textes["partie_deux"].autres_activites)]
+    enquete = textes["enquete"]
+    if enquete is not None:
+        infos = Tableau(
+            colonnes=[("Caractéristique", False), ("Valeur", False)],
+            lignes=[
+                ["Période", enquete.periode],
+                ["Taille de l'échantillon", nombre(enquete.echantillon)],
+                ["Taux de réponse", numbers.format_pourcent(enquete.taux_reponse, 1)],
+                ["Organisme", enquete.organisme or "—"],
+            ],
+        )
+        items = Tableau(
+            colonnes=[("Dimension", False), ("Satisfaits", True), ("Très satisfaits", True)],
+            lignes=[
+                [
+                    item.dimension,
+                    numbers.format_pourcent(item.satisfaits_pct, 1),
+                    numbers.format_pourcent(item.tres_satisfaits_pct, 1, empty="—"),
+                ]
+                for item in enquete.items.all()
+            ],
+            legende="Résultats par dimension (part des personnes interrogées)",
+        )
+        blocs.append(Bloc("Enquête de satisfaction", [infos, table_or(items)]))
+    return blocs
+
+
+# --- Part III ----------------------------------------------------------------------------------------------
 
 
 @section_builder("III")
 def section_iii(ctx):
     from .markdown import render_markdown
 
-    partie = ctx.once("partie_trois", lambda: getattr(ctx.rapport, "partie_trois", None))
-    texte = partie.observations.strip() if partie else ""
-    return [Texte(html=render_markdown(texte))] if texte else []
+    partie = getattr(ctx.rapport, "partie_trois", None)
+    observations = partie.observations.strip() if partie else ""
+    return [Texte(html=render_markdown(observations))] if observations else []
