@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_rapport, views_saisie
+from . import views_cycle, views_rapport, views_saisie
 from .views_interchange import export_json
 
 urlpatterns = [
@@ -10,4 +10,13 @@ urlpatterns = [
     path("<slug:code>/<int:annee>/pdf/", views_rapport.rapport_pdf, name="rapport_pdf"),
     path("<slug:code>/<int:annee>/saisie/", views_saisie.saisie, name="saisie"),
     path("<slug:code>/<int:annee>/export.json", export_json, name="rapport_export_json"),
+    # The report's life (issue 6): transmission page, transitions (POST), archives, history, comments, upload.
+    path("<slug:code>/<int:annee>/transmission/", views_cycle.transmission, name="rapport_transmission"),
+    path("<slug:code>/<int:annee>/transmettre/", views_cycle.transmettre, name="rapport_transmettre"),
+    path("<slug:code>/<int:annee>/renvoyer/", views_cycle.renvoyer, name="rapport_renvoyer"),
+    path("<slug:code>/<int:annee>/valider/", views_cycle.valider, name="rapport_valider"),
+    path("<slug:code>/<int:annee>/rouvrir/", views_cycle.rouvrir, name="rapport_rouvrir"),
+    path("<slug:code>/<int:annee>/archives/<int:numero>/", views_cycle.archive, name="rapport_archive"),
+    path("<slug:code>/<int:annee>/historique/<str:section>/", views_cycle.historique, name="rapport_historique"),
+    path("<slug:code>/<int:annee>/commentaires/", views_cycle.commenter, name="rapport_commenter"),
 ]

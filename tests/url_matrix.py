@@ -62,6 +62,83 @@ URL_CASES = {
     "rapport_pdf": Case(kwargs=rapport, expected=region_read()),
 }
 
+
+# The report's life (issue 6). Transitions need the report in the right state first.
+def rapport_en_etat(etat):
+    def setup(org):
+        from rapports.models import RapportAnnuel
+
+        RapportAnnuel.objects.update_or_create(caisse=org.region, exercice=org.exercice, defaults={"etat": etat})
+
+    return setup
+
+
+def rapport_archive(org):
+    from django.core.files.base import ContentFile
+
+    from rapports.models import ArchivePDF, RapportAnnuel, Transition
+
+    rapport, _ = RapportAnnuel.objects.update_or_create(
+        caisse=org.region, exercice=org.exercice, defaults={"etat": "transmis"}
+    )
+    transition = Transition.objects.create(
+        rapport=rapport,
+        action="transmettre",
+        etat_avant="brouillon",
+        etat_apres="transmis",
+        auteur=org.user("responsable"),
+    )
+    archive = ArchivePDF(rapport=rapport, transition=transition, numero=1, sha256="0" * 64, taille=9)
+    archive.fichier.save("matrice.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+
+
+def review_action(ok=302):
+    """A reviewer's action: relecteur and admin; the region's own users 403; everyone else 404."""
+    return statuses(404, administrateur=ok, relecteur=ok, responsable=403, agent=403)
+
+
+def motif(org):
+    return {"motif": "Les effectifs de I.1 ne correspondent pas à l'organigramme."}
+
+
+URL_CASES.update(
+    {
+        "rapport_transmission": Case(kwargs=rapport, expected=region_read()),
+        # Already transmitted: the responsable and the admin pass the role check and meet the state (409);
+        # a successful transmission is tested in tests/rapports/test_lifecycle_views.py.
+        "rapport_transmettre": Case(
+            kwargs=rapport,
+            method="post",
+            setup=rapport_en_etat("transmis"),
+            expected=statuses(404, administrateur=409, responsable=409, relecteur=403, agent=403),
+        ),
+        "rapport_renvoyer": Case(
+            kwargs=rapport, method="post", data=motif, setup=rapport_en_etat("transmis"), expected=review_action()
+        ),
+        "rapport_valider": Case(
+            kwargs=rapport, method="post", setup=rapport_en_etat("transmis"), expected=review_action()
+        ),
+        "rapport_rouvrir": Case(
+            kwargs=rapport,
+            method="post",
+            data=motif,
+            setup=rapport_en_etat("valide"),
+            expected=statuses(404, administrateur=302, relecteur=403, responsable=403, agent=403),
+        ),
+        "rapport_archive": Case(
+            kwargs=lambda org: {**rapport(org), "numero": 1}, setup=rapport_archive, expected=region_read()
+        ),
+        "rapport_historique": Case(kwargs=lambda org: {**rapport(org), "section": "III"}, expected=region_read()),
+        "rapport_commenter": Case(
+            kwargs=rapport,
+            method="post",
+            data=lambda org: {"section": "I.1", "texte": "Préciser les départs."},
+            expected=review_action(),
+        ),
+    }
+)
+
+
 # Part I (issue 3): interchange export and the I.x entry pages.
 URL_CASES.update(
     {

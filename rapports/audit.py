@@ -1,0 +1,152 @@
+"""Who changed what and when in one section of a report, read from django-simple-history.
+
+The models of each section come from `rapports.plan.SECTION_HISTORY`, filled by the apps.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from caisses.numbers import format_nombre
+
+from .plan import SECTION_HISTORY
+
+HISTORY_TYPES = {"+": "Création", "~": "Modification", "-": "Suppression"}
+VIDE = "—"
+
+
+@dataclass
+class Changement:
+    champ: str
+    avant: str
+    apres: str
+
+
+@dataclass
+class Evenement:
+    date: datetime.datetime
+    auteur: str
+    type: str
+    type_label: str
+    modele: str
+    objet: str
+    changements: list = field(default_factory=list)
+
+
+def section_slug(code):
+    return code.replace(".", "-")
+
+
+def section_code(slug):
+    return slug.replace("-", ".")
+
+
+def _entries(code):
+    for entry in SECTION_HISTORY.get(code, ()):
+        yield entry if isinstance(entry, tuple) else (entry, "rapport_id")
+
+
+def display_value(model_field, value):
+    """A value as the entry pages show it: choices by label, numbers in French, empty as a dash."""
+    if value is None or value == "":
+        return VIDE
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, Decimal):
+        return format_nombre(value, max(-value.as_tuple().exponent, 0))
+    if isinstance(value, int):
+        return format_nombre(value)
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def _tracked(model):
+    return [f for f in model._meta.concrete_fields if f.editable and not f.primary_key and f.name != "rapport"]
+
+
+def _author(record):
+    user = record.history_user
+    if user is None:
+        return "système (import ou commande)"
+    return user.get_full_name() or user.username
+
+
+def _label(model, record, rapport):
+    """str() of the object as it was, without a query per row: related objects come from select_related."""
+    instance = record.instance
+    for fk in model._meta.concrete_fields:
+        if fk.many_to_one:
+            related = rapport if fk.name == "rapport" else getattr(record, fk.name, None)
+            if related is not None:
+                fk.set_cached_value(instance, related)
+    try:
+        return str(instance)
+    except Exception:
+        # A related object deleted since: fall back to a neutral label rather than break the page.
+        return f"{model._meta.verbose_name} n° {record.id}"
+
+
+def _creation(model, record):
+    changes = []
+    for f in _tracked(model):
+        value = getattr(record, f.name, None) if f.many_to_one else getattr(record, f.attname)
+        if value not in (None, ""):
+            changes.append(Changement(str(f.verbose_name), VIDE, display_value(f, value)))
+    return changes
+
+
+def _modification(model, record, previous):
+    delta = record.diff_against(previous, foreign_keys_are_objs=True)
+    changes = []
+    for change in delta.changes:
+        f = model._meta.get_field(change.field)
+        if f.name == "rapport" or not f.editable:
+            continue
+        changes.append(Changement(str(f.verbose_name), display_value(f, change.old), display_value(f, change.new)))
+    return changes
+
+
+def section_history(rapport, code, limit=500):
+    """The events of one section, newest first (at most `limit`)."""
+    events = []
+    for model, lookup in _entries(code):
+        history_model = model.history.model
+        related = [f.name for f in model._meta.concrete_fields if f.many_to_one and f.name != "rapport"]
+        # The newest `limit` records; the oldest of them may lack its predecessor and then shows its values.
+        records = list(
+            history_model.objects.filter(**{lookup: rapport.pk})
+            .select_related("history_user", *related)
+            .order_by("-history_date", "-history_id")[:limit]
+        )[::-1]
+        last_by_object = {}
+        for record in records:
+            previous = last_by_object.get(record.id)
+            if record.history_type == "+" or previous is None:
+                changes = _creation(model, record) if record.history_type != "-" else []
+            elif record.history_type == "~":
+                changes = _modification(model, record, previous)
+            else:
+                changes = []
+            last_by_object[record.id] = record
+            if record.history_type == "~" and not changes:
+                continue  # a save that changed nothing says nothing to the reader
+            events.append(
+                Evenement(
+                    date=record.history_date,
+                    auteur=_author(record),
+                    type=record.history_type,
+                    type_label=HISTORY_TYPES.get(record.history_type, record.history_type),
+                    modele=str(model._meta.verbose_name).capitalize(),
+                    objet=_label(model, record, rapport),
+                    changements=changes,
+                )
+            )
+    events.sort(key=lambda e: e.date, reverse=True)
+    return events[:limit]
