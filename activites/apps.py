@@ -5,3 +5,28 @@ class ActivitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "activites"
     verbose_name = "Partie II — Activités du service"
+
+    def ready(self):
+        from rapports.plan import SECTION_HISTORY, SECTION_STATUS
+        from rapports.validation import CHECKS
+
+        from . import models, queries
+        from .checks import constats_ii1
+
+        SECTION_STATUS.update(
+            {
+                "II.1": queries.etat_ii1,
+                "II.2": queries.etat_ii2,
+                "II.3": queries.etat_ii3,
+                "II.4": queries.etat_ii4,
+                "III": queries.etat_iii,
+            }
+        )
+        SECTION_HISTORY.setdefault("II.1", []).extend([models.Valeur, models.PartieDeux])
+        SECTION_HISTORY.setdefault("II.2", []).extend([models.Etudiant, models.PartieDeux])
+        SECTION_HISTORY.setdefault("II.3", []).extend([models.Circonscription, models.PartieDeux])
+        SECTION_HISTORY.setdefault("II.4", []).extend(
+            [models.PartieDeux, models.EnqueteSatisfaction, (models.ItemSatisfaction, "enquete__rapport_id")]
+        )
+        if constats_ii1 not in CHECKS:
+            CHECKS.append(constats_ii1)

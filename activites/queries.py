@@ -121,3 +121,61 @@ def circonscriptions(rapport):
 def enquete(rapport):
     """The survey with its items (two queries), or None."""
     return EnqueteSatisfaction.objects.filter(rapport=rapport).prefetch_related("items").first()
+
+
+# --- Section states for the plan's navigation (rapports.plan.SECTION_STATUS) ---------------------------------
+
+
+def etat_ii1(rapport):
+    from rapports.plan import EtatSection
+
+    from . import rules
+
+    values = valeurs_par_unite(rapport)
+    if not values:
+        return EtatSection.VIDE
+    indicateurs = catalogue(rapport.exercice.annee)
+    errors = rules.evaluate_rapport_values(values, indicateurs, rule_specs())
+    if any(e.is_error for e in errors):
+        return EtatSection.ERREURS
+    entered = {code for figures in values.values() for code in figures}
+    missing = [i for i in indicateurs if not i.is_ratio and i.code not in entered]
+    return EtatSection.EN_COURS if missing else EtatSection.COMPLET
+
+
+def _texts_state(*parts):
+    from rapports.plan import EtatSection
+
+    filled = [bool(part) for part in parts]
+    if all(filled):
+        return EtatSection.COMPLET
+    return EtatSection.EN_COURS if any(filled) else EtatSection.VIDE
+
+
+def _partie_deux_texts(rapport):
+    return PartieDeux.objects.filter(rapport=rapport).values().first() or {}
+
+
+def etat_ii2(rapport):
+    texts = _partie_deux_texts(rapport)
+    return _texts_state(Etudiant.objects.filter(rapport=rapport).exists() or texts.get("etudiants_commentaire"))
+
+
+def etat_ii3(rapport):
+    texts = _partie_deux_texts(rapport)
+    return _texts_state(
+        Circonscription.objects.filter(rapport=rapport).exists(), texts.get("coordination_commentaire", "").strip()
+    )
+
+
+def etat_ii4(rapport):
+    texts = _partie_deux_texts(rapport)
+    has_survey = EnqueteSatisfaction.objects.filter(rapport=rapport).exists()
+    return _texts_state(texts.get("autres_activites", "").strip() or has_survey)
+
+
+def etat_iii(rapport):
+    from rapports.models import PartieTrois
+
+    text = PartieTrois.objects.filter(rapport=rapport).values_list("observations", flat=True).first()
+    return _texts_state((text or "").strip())

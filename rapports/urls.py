@@ -1,6 +1,6 @@
 """URLs of one report: /rapports/<code>/<annee>/... (each app adds its pages here)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views_cycle, views_rapport, views_saisie
 from .views_interchange import export_json
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:code>/<int:annee>/pdf/", views_rapport.rapport_pdf, name="rapport_pdf"),
     path("<slug:code>/<int:annee>/saisie/", views_saisie.saisie, name="saisie"),
     path("<slug:code>/<int:annee>/export.json", export_json, name="rapport_export_json"),
+    path("<slug:code>/<int:annee>/saisie/", include("effectifs.urls")),
     # The report's life (issue 6): transmission page, transitions (POST), archives, history, comments, upload.
     path("<slug:code>/<int:annee>/transmission/", views_cycle.transmission, name="rapport_transmission"),
     path("<slug:code>/<int:annee>/transmettre/", views_cycle.transmettre, name="rapport_transmettre"),

@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("rapports/", include("rapports.urls")),
+    path("rapports/", include("activites.urls")),
     path("", include("caisses.urls")),
 ]

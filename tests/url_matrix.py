@@ -143,9 +143,21 @@ URL_CASES.update(
 URL_CASES.update(
     {
         "rapport_export_json": Case(kwargs=rapport, expected=region_read()),
+        "saisie_i1": Case(kwargs=rapport, expected=region_read()),
+        "saisie_i2": Case(kwargs=rapport, expected=region_read()),
+        "saisie_i3": Case(kwargs=rapport, expected=region_read()),
+        "saisie_i4": Case(kwargs=rapport, expected=region_read()),
     }
 )
 
+
+# Part II and Part III entry pages (issue 4); their POSTs per role are in tests/activites/test_views.py.
+URL_CASES.update(
+    {
+        name: Case(kwargs=rapport, expected=region_read())
+        for name in ("saisie_ii1", "saisie_ii2", "saisie_ii3", "saisie_ii4", "saisie_iii")
+    }
+)
 
 # Django admin's model pages follow the admin's own permissions; only its index is in the matrix.
 EXCLUDED_NAMESPACES = {"admin"}

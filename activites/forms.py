@@ -1,0 +1,104 @@
+"""Forms of the II.2–II.4 and Part III entry pages (the II.1 grid is in grid.py)."""
+
+from django import forms
+
+from .models import Circonscription, EnqueteSatisfaction, Etudiant, ItemSatisfaction
+
+TEXTAREA = {"rows": 5, "class": "form-control"}
+
+
+def _text(label, rows=5, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": rows}),
+    )
+
+
+def rows_formset(model, fields, labels=None, widgets=None):
+    return forms.modelformset_factory(
+        model,
+        fields=fields,
+        labels=labels,
+        widgets=widgets,
+        extra=2,
+        can_delete=True,
+    )
+
+
+def ordered_rows(formset):
+    """The rows to keep, in the order of the page (unchanged rows keep their place)."""
+    rows = []
+    for form in formset.forms:
+        if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            continue
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        rows.append({name: form.cleaned_data.get(name) for name in formset.form._meta.fields})
+    return rows
+
+
+EtudiantFormSet = rows_formset(
+    Etudiant,
+    ["ecole", "nombre", "duree_semaines"],
+    widgets={"nombre": forms.NumberInput(attrs={"min": 0}), "duree_semaines": forms.NumberInput(attrs={"min": 0})},
+)
+CirconscriptionFormSet = rows_formset(Circonscription, ["nom", "territoire", "referent"])
+ItemFormSet = rows_formset(
+    ItemSatisfaction,
+    ["dimension", "satisfaits_pct", "tres_satisfaits_pct"],
+    widgets={
+        "satisfaits_pct": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
+        "tres_satisfaits_pct": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
+    },
+)
+
+
+class EtudiantsTexteForm(forms.Form):
+    etudiants_commentaire = _text("Commentaire sur l'accueil des étudiants")
+
+
+class CoordinationTexteForm(forms.Form):
+    coordination_commentaire = _text(
+        "Partenaires et évolution constatée au cours de l'année",
+        rows=6,
+        help_text="Conventions, partenaires de la coordination, évolution des circonscriptions.",
+    )
+
+
+class AutresActivitesForm(forms.Form):
+    autres_activites = _text("Autres activités du service", rows=8)
+    avec_enquete = forms.BooleanField(label="Une enquête de satisfaction a été réalisée cette année", required=False)
+
+
+class EnqueteForm(forms.ModelForm):
+    class Meta:
+        model = EnqueteSatisfaction
+        fields = ["periode", "echantillon", "taux_reponse", "organisme"]
+        widgets = {
+            "echantillon": forms.NumberInput(attrs={"min": 0}),
+            "taux_reponse": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
+        }
+        help_texts = {"periode": "Par exemple : du 4 au 29 novembre 2025."}
+
+
+class EvolutionForm(forms.Form):
+    evolution_nature_activites = _text(
+        "Évolution dans la nature même des activités",
+        rows=5,
+        help_text="Indiquer s'il y a eu une évolution dans la nature même des activités (circulaire 16/73, II.1).",
+    )
+
+
+class ObservationsForm(forms.Form):
+    observations = forms.CharField(
+        label="Observations, commentaires, perspectives d'avenir",
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "form-control font-monospace"}),
+        help_text=(
+            "Texte libre au format Markdown : ## pour un titre, **gras**, *italique*, - pour une liste, "
+            "[texte](https://adresse) pour un lien. Le HTML et les scripts sont retirés."
+        ),
+    )

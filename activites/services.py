@@ -1,0 +1,102 @@
+"""Writes of Part II. Always called inside rapports.editing.save_section / write_report (the one write path).
+
+Objects are saved one by one (not in bulk) so that django-simple-history records every change.
+"""
+
+from .models import Circonscription, EnqueteSatisfaction, Etudiant, Indicateur, ItemSatisfaction, PartieDeux, Valeur
+from .queries import valeurs_objets
+
+
+def write_valeurs(rapport, changes, units):
+    """Apply {(unit key, code): Decimal or None} to the report's figures; `units` maps unit key → Unite."""
+    if not changes:
+        return
+    existing = valeurs_objets(rapport)
+    indicateurs = {i.code: i for i in Indicateur.objects.filter(code__in={code for _unit, code in changes})}
+    for (unit_key, code), value in changes.items():
+        current = existing.get((unit_key, code))
+        if value is None:
+            if current is not None:
+                current.delete()
+            continue
+        if current is not None:
+            if current.valeur != value:
+                current.valeur = value
+                current.save(update_fields=["valeur"])
+            continue
+        unite = units[unit_key]
+        Valeur.objects.create(
+            rapport=rapport,
+            indicateur=indicateurs[code],
+            caisse_id=unite.pk if unite.kind == "caisse" else None,
+            site_id=unite.pk if unite.kind == "site" else None,
+            valeur=value,
+        )
+
+
+def replace_valeurs(rapport, wanted, units):
+    """Make the report's figures exactly `wanted` ({(unit key, code): Decimal}), changing only what differs."""
+    current = {key: v.valeur for key, v in valeurs_objets(rapport).items()}
+    changes = {key: value for key, value in wanted.items() if current.get(key) != value}
+    changes.update({key: None for key in current if key not in wanted})
+    write_valeurs(rapport, changes, units)
+
+
+def write_partie_deux(rapport, **texts):
+    """Update some of the narratives of Part II (only the fields given, only if they changed)."""
+    partie, _ = PartieDeux.objects.get_or_create(rapport=rapport)
+    changed = [name for name, value in texts.items() if getattr(partie, name) != value]
+    for name in changed:
+        setattr(partie, name, texts[name])
+    if changed:
+        partie.save(update_fields=changed)
+
+
+def _replace_rows(model, queryset, rows, fields, **parent):
+    """Make `queryset` hold exactly `rows` (dicts of `fields`, in order), updating rows in place."""
+    existing = list(queryset.order_by("ordre", "pk"))
+    for position, row in enumerate(rows):
+        values = {name: row[name] for name in fields}
+        if position < len(existing):
+            obj = existing[position]
+            if any(getattr(obj, k) != v for k, v in values.items()) or obj.ordre != position:
+                for k, v in values.items():
+                    setattr(obj, k, v)
+                obj.ordre = position
+                obj.save()
+        else:
+            model.objects.create(**parent, **values, ordre=position)
+    for obj in existing[len(rows) :]:
+        obj.delete()
+
+
+def write_etudiants(rapport, rows):
+    _replace_rows(Etudiant, rapport.etudiants.all(), rows, ("ecole", "nombre", "duree_semaines"), rapport=rapport)
+
+
+def write_circonscriptions(rapport, rows):
+    _replace_rows(
+        Circonscription, rapport.circonscriptions.all(), rows, ("nom", "territoire", "referent"), rapport=rapport
+    )
+
+
+def write_enquete(rapport, enquete, items):
+    """`enquete` a dict of the survey's fields, or None to remove the survey; `items` its rows."""
+    current = EnqueteSatisfaction.objects.filter(rapport=rapport).first()
+    if enquete is None:
+        if current is not None:
+            current.delete()
+        return
+    if current is None:
+        current = EnqueteSatisfaction.objects.create(rapport=rapport, **enquete)
+    elif any(getattr(current, k) != v for k, v in enquete.items()):
+        for k, v in enquete.items():
+            setattr(current, k, v)
+        current.save()
+    _replace_rows(
+        ItemSatisfaction,
+        current.items.all(),
+        items,
+        ("dimension", "satisfaits_pct", "tres_satisfaits_pct"),
+        enquete=current,
+    )

@@ -1,0 +1,15 @@
+"""Entry pages of Part II and Part III: /rapports/<code>/<annee>/saisie/II-1/ … /III/."""
+
+from django.urls import path
+
+from . import views
+
+PREFIX = "<slug:code>/<int:annee>/saisie/"
+
+urlpatterns = [
+    path(PREFIX + "II-1/", views.saisie_ii1, name="saisie_ii1"),
+    path(PREFIX + "II-2/", views.saisie_ii2, name="saisie_ii2"),
+    path(PREFIX + "II-3/", views.saisie_ii3, name="saisie_ii3"),
+    path(PREFIX + "II-4/", views.saisie_ii4, name="saisie_ii4"),
+    path(PREFIX + "III/", views.saisie_iii, name="saisie_iii"),
+]

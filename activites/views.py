@@ -1,0 +1,212 @@
+"""Entry pages of Part II (II.1 grid, II.2–II.4) and Part III. Views only wire request → scoping → form → save."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from caisses.scoping import can_edit_region_data, get_rapport, require_edit, require_region_edit
+from rapports.editing import ConflitDeVersion, save_section, section_version
+from rapports.markdown import render_markdown
+from rapports.models import PartieTrois
+from rapports.saisie import saisie_context
+
+from . import forms, queries, services
+from .grid import Grille
+from .models import ItemSatisfaction
+
+SAVED = "Les modifications de la section {} sont enregistrées."
+
+
+def _save(request, rapport, section, write):
+    """save_section with the page's version; returns the conflict message or None."""
+    try:
+        save_section(rapport, section, request.POST.get("version"), write)
+    except ConflitDeVersion as conflict:
+        return conflict
+    messages.success(request, SAVED.format(section))
+    return None
+
+
+def _render(request, rapport, section, template, conflit=None, **extra):
+    version = conflit.current_version if conflit else section_version(rapport, section)
+    context = saisie_context(request.user, rapport, section, version=version, conflit=conflit, **extra)
+    context["modifiable"] = not context["lecture_seule"] and context["peut_modifier_region"]
+    return render(request, template, context, status=409 if conflit else 200)
+
+
+@login_required
+def saisie_ii1(request, code, annee):
+    rapport = get_rapport(request.user, code, annee)
+    grille = Grille(request.user, rapport, request.GET.get("groupe") or request.POST.get("groupe"))
+    region_editable = rapport.is_editable and can_edit_region_data(request.user, rapport.caisse)
+    partie = queries.partie_deux(rapport)
+    texte = forms.EvolutionForm(initial={"evolution_nature_activites": partie.evolution_nature_activites})
+    conflit = None
+    if request.method == "POST":
+        require_edit(request.user, rapport)
+        grid_ok = grille.bind(request.POST)
+        if region_editable and "evolution_nature_activites" in request.POST:
+            texte = forms.EvolutionForm(request.POST)
+            text_ok = texte.is_valid()
+        else:
+            texte, text_ok = None, True
+        if grid_ok and text_ok:
+            units = grille.unit_by_key()
+
+            def write(locked):
+                services.write_valeurs(locked, grille.changes, units)
+                if texte is not None:
+                    services.write_partie_deux(locked, **texte.cleaned_data)
+
+            conflit = _save(request, rapport, "II.1", write)
+            if conflit is None:
+                suffix = f"?groupe={grille.groupe}" if grille.groupe else ""
+                return redirect(request.path + suffix)
+        elif not grid_ok:
+            messages.error(request, "Certaines valeurs ne sont pas enregistrées : corrigez les cellules signalées.")
+        if texte is None:
+            texte = forms.EvolutionForm(initial={"evolution_nature_activites": partie.evolution_nature_activites})
+    return _render(
+        request,
+        rapport,
+        "II.1",
+        "activites/saisie_ii1.html",
+        conflit,
+        grille=grille,
+        tableaux=grille.tableaux(),
+        autres_erreurs=grille.other_errors(),
+        texte=texte,
+        region_modifiable=region_editable,
+        rapport_n1=grille.rapport_n1,
+    )
+
+
+def _all_valid(page_forms):
+    return all(form.is_valid() for form in page_forms.values())
+
+
+def _rows_page(request, code, annee, section, template, build, write, is_valid=_all_valid):
+    """A region-wide page of forms: `build(rapport, data)` → {name: form}, `write(locked, forms)`."""
+    rapport = get_rapport(request.user, code, annee)
+    conflit = None
+    if request.method == "POST":
+        require_region_edit(request.user, rapport)
+        page_forms = build(rapport, request.POST)
+        if is_valid(page_forms):
+            conflit = _save(request, rapport, section, lambda locked: write(locked, page_forms))
+            if conflit is None:
+                return redirect(request.path)
+        else:
+            messages.error(request, "Le formulaire contient des erreurs : corrigez les champs signalés.")
+    else:
+        page_forms = build(rapport, None)
+    return _render(request, rapport, section, template, conflit, **page_forms)
+
+
+@login_required
+def saisie_ii2(request, code, annee):
+    def build(rapport, data):
+        partie = queries.partie_deux(rapport)
+        return {
+            "lignes": forms.EtudiantFormSet(data, queryset=rapport.etudiants.all(), prefix="etudiants"),
+            "texte": forms.EtudiantsTexteForm(data, initial={"etudiants_commentaire": partie.etudiants_commentaire}),
+        }
+
+    def write(locked, page_forms):
+        services.write_etudiants(locked, forms.ordered_rows(page_forms["lignes"]))
+        services.write_partie_deux(locked, **page_forms["texte"].cleaned_data)
+
+    return _rows_page(request, code, annee, "II.2", "activites/saisie_ii2.html", build, write)
+
+
+@login_required
+def saisie_ii3(request, code, annee):
+    def build(rapport, data):
+        partie = queries.partie_deux(rapport)
+        return {
+            "lignes": forms.CirconscriptionFormSet(
+                data, queryset=rapport.circonscriptions.all(), prefix="circonscriptions"
+            ),
+            "texte": forms.CoordinationTexteForm(
+                data, initial={"coordination_commentaire": partie.coordination_commentaire}
+            ),
+        }
+
+    def write(locked, page_forms):
+        services.write_circonscriptions(locked, forms.ordered_rows(page_forms["lignes"]))
+        services.write_partie_deux(locked, **page_forms["texte"].cleaned_data)
+
+    return _rows_page(request, code, annee, "II.3", "activites/saisie_ii3.html", build, write)
+
+
+def _survey_valid(page_forms):
+    texte = page_forms["texte"]
+    if not texte.is_valid():
+        return False
+    if not texte.cleaned_data["avec_enquete"]:
+        return True
+    return page_forms["enquete"].is_valid() and page_forms["items"].is_valid()
+
+
+@login_required
+def saisie_ii4(request, code, annee):
+    def build(rapport, data):
+        partie = queries.partie_deux(rapport)
+        enquete = queries.enquete(rapport)
+        items = enquete.items.all() if enquete else ItemSatisfaction.objects.none()
+        return {
+            "texte": forms.AutresActivitesForm(
+                data, initial={"autres_activites": partie.autres_activites, "avec_enquete": enquete is not None}
+            ),
+            "enquete": forms.EnqueteForm(data, instance=enquete, prefix="enquete"),
+            "items": forms.ItemFormSet(data, queryset=items, prefix="items"),
+        }
+
+    def write(locked, page_forms):
+        data = dict(page_forms["texte"].cleaned_data)
+        with_survey = data.pop("avec_enquete")
+        services.write_partie_deux(locked, **data)
+        if with_survey:
+            enquete = {name: page_forms["enquete"].cleaned_data[name] for name in forms.EnqueteForm._meta.fields}
+            services.write_enquete(locked, enquete, forms.ordered_rows(page_forms["items"]))
+        else:
+            services.write_enquete(locked, None, [])
+
+    return _rows_page(request, code, annee, "II.4", "activites/saisie_ii4.html", build, write, _survey_valid)
+
+
+@login_required
+def saisie_iii(request, code, annee):
+    rapport = get_rapport(request.user, code, annee)
+    partie = PartieTrois.objects.filter(rapport=rapport).first()
+    saved = partie.observations if partie else ""
+    form = forms.ObservationsForm(initial={"observations": saved})
+    apercu, conflit = None, None
+    if request.method == "POST":
+        require_region_edit(request.user, rapport)
+        form = forms.ObservationsForm(request.POST)
+        if form.is_valid():
+            text = form.cleaned_data["observations"]
+            if request.POST.get("action") == "apercu":
+                apercu = render_markdown(text)
+            else:
+
+                def write(locked):
+                    current, _ = PartieTrois.objects.get_or_create(rapport=locked)
+                    if current.observations != text:
+                        current.observations = text
+                        current.save(update_fields=["observations"])
+
+                conflit = _save(request, rapport, "III", write)
+                if conflit is None:
+                    return redirect(request.path)
+    return _render(
+        request,
+        rapport,
+        "III",
+        "activites/saisie_iii.html",
+        conflit,
+        form=form,
+        apercu=apercu,
+        rendu=render_markdown(saved),
+    )

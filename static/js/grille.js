@@ -1,0 +1,206 @@
+/* Entry grid of II.1: live totals, ratios and evolution; Enter/arrows down the column; paste of a
+   spreadsheet block. The server recomputes everything on save (activites/aggregation.py): this script
+   only mirrors it for the person typing. */
+(function () {
+  "use strict";
+
+  var NBSP = "\u00a0";
+
+  function parseNombre(text) {
+    if (text === undefined || text === null) return null;
+    var cleaned = String(text).replace(/[\s\u00a0\u202f']/g, "").replace(",", ".");
+    if (cleaned === "") return null;
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(cleaned)) return NaN;
+    return parseFloat(cleaned);
+  }
+
+  function formatNombre(value, decimals) {
+    if (value === null || isNaN(value)) return "—";
+    var fixed = Math.abs(value).toFixed(decimals);
+    var parts = fixed.split(".");
+    var integer = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
+    var sign = value < 0 && Number(fixed) !== 0 ? "-" : "";
+    return sign + integer + (parts[1] ? "," + parts[1] : "");
+  }
+
+  function formatPourcent(value, decimals) {
+    if (value === null || isNaN(value)) return "non calculable";
+    return formatNombre(value, decimals) + NBSP + "%";
+  }
+
+  function formatEvolution(current, previous) {
+    if (current === null || previous === null || isNaN(current) || isNaN(previous) || previous === 0) {
+      return "non calculable";
+    }
+    var value = ((current - previous) / previous) * 100;
+    var text = formatPourcent(value, 2);
+    return Number(value.toFixed(2)) > 0 ? "+" + text : text;
+  }
+
+  function ratio(num, den) {
+    if (num === null || den === null || isNaN(num) || isNaN(den) || den === 0) return null;
+    return (num / den) * 100;
+  }
+
+  function sumOf(values) {
+    var present = values.filter(function (v) { return v !== null && !isNaN(v); });
+    if (!present.length) return null;
+    return present.reduce(function (a, b) { return a + b; }, 0);
+  }
+
+  function init(form) {
+    var announce = form.querySelector("[data-grille-annonce]");
+
+    // Values of the entered données: {row: {col: number|null}}, read from inputs and read-only cells.
+    function rowValues() {
+      var rows = {};
+      form.querySelectorAll("tbody tr[data-row]").forEach(function (tr) {
+        var row = rows[tr.dataset.row] || (rows[tr.dataset.row] = {});
+        tr.querySelectorAll("td[data-col]").forEach(function (td) {
+          var input = td.querySelector("input");
+          var span = td.querySelector("[data-value]");
+          if (input) row[td.dataset.col] = parseNombre(input.value);
+          else if (span) row[td.dataset.col] = parseNombre(span.dataset.value);
+        });
+      });
+      return rows;
+    }
+
+    function totals(rows) {
+      var result = {};
+      var region = rows.region || {};
+      form.querySelectorAll("td[data-total-col]").forEach(function (td) {
+        var col = td.dataset.totalCol;
+        if (td.querySelector("[data-ratio]") || td.querySelector("[data-somme]")) return;
+        var mode = td.dataset.agregation;
+        var values = Object.keys(rows).map(function (key) { return rows[key][col]; });
+        if (mode === "aucune") {
+          result[col] = region[col] === undefined ? null : region[col];
+        } else if (mode === "moyenne_ponderee") {
+          var weight = 0, total = 0;
+          Object.keys(rows).forEach(function (key) {
+            var v = rows[key][col], w = rows[key][td.dataset.poids];
+            if (v !== null && w !== null && v !== undefined && w !== undefined && !isNaN(v) && !isNaN(w)) {
+              weight += w; total += v * w;
+            }
+          });
+          result[col] = weight ? total / weight : null;
+        } else {
+          result[col] = sumOf(values.filter(function (v) { return v !== undefined; }));
+        }
+      });
+      return result;
+    }
+
+    function derived(el, figures) {
+      if (el.hasAttribute("data-ratio")) {
+        var value = ratio(val(figures[el.dataset.num]), val(figures[el.dataset.den]));
+        el.textContent = formatPourcent(value, 1);
+        return value;
+      }
+      var terms = el.dataset.somme.split(" ").map(function (code) { return val(figures[code]); });
+      var sum = sumOf(terms);
+      el.textContent = formatNombre(sum, 0);
+      return sum;
+    }
+
+    function val(v) { return v === undefined ? null : v; }
+
+    function recompute() {
+      var rows = rowValues();
+      form.querySelectorAll("tbody tr[data-row]").forEach(function (tr) {
+        tr.querySelectorAll("[data-ratio], [data-somme]").forEach(function (el) {
+          derived(el, rows[tr.dataset.row] || {});
+        });
+      });
+      var tot = totals(rows);
+      form.querySelectorAll("td[data-total-col]").forEach(function (td) {
+        var strong = td.querySelector("[data-total]");
+        var value;
+        if (strong.hasAttribute("data-ratio") || strong.hasAttribute("data-somme")) {
+          value = derived(strong, tot);
+        } else {
+          value = val(tot[td.dataset.totalCol]);
+          strong.textContent = formatNombre(value, Number(strong.dataset.decimales || 0));
+        }
+        var evolution = td.querySelector("[data-evolution]");
+        if (evolution) evolution.textContent = formatEvolution(value, parseNombre(evolution.dataset.n1));
+      });
+    }
+
+    // The inputs of one table as a matrix [row][col] (rows the user may edit only).
+    function matrix(table) {
+      return Array.prototype.map.call(table.querySelectorAll("tbody tr"), function (tr) {
+        return Array.prototype.slice.call(tr.querySelectorAll("input.grille-saisie"));
+      }).filter(function (row) { return row.length; });
+    }
+
+    function position(input) {
+      var m = matrix(input.closest("table"));
+      for (var r = 0; r < m.length; r++) {
+        var c = m[r].indexOf(input);
+        if (c >= 0) return { m: m, r: r, c: c };
+      }
+      return null;
+    }
+
+    function move(input, delta) {
+      var pos = position(input);
+      if (!pos) return;
+      var row = pos.m[pos.r + delta];
+      if (row && row[pos.c]) {
+        row[pos.c].focus();
+        row[pos.c].select();
+      }
+    }
+
+    form.addEventListener("input", function (event) {
+      if (event.target.matches("input.grille-saisie")) {
+        var bad = isNaN(parseNombre(event.target.value));
+        event.target.classList.toggle("is-invalid", bad);
+        recompute();
+      }
+    });
+
+    form.addEventListener("keydown", function (event) {
+      if (!event.target.matches("input.grille-saisie")) return;
+      if (event.key === "Enter" || event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        move(event.target, event.key === "ArrowUp" || (event.key === "Enter" && event.shiftKey) ? -1 : 1);
+      }
+    });
+
+    form.addEventListener("paste", function (event) {
+      var input = event.target;
+      if (!input.matches("input.grille-saisie")) return;
+      var text = (event.clipboardData || window.clipboardData).getData("text");
+      if (!/[\t\n]/.test(text)) return;
+      event.preventDefault();
+      var lines = text.replace(/\r/g, "").split("\n");
+      if (lines[lines.length - 1] === "") lines.pop();
+      var pos = position(input);
+      var filled = 0, ignored = 0;
+      lines.forEach(function (line, i) {
+        line.split("\t").forEach(function (cell, j) {
+          var row = pos.m[pos.r + i];
+          var target = row && row[pos.c + j];
+          if (target) {
+            target.value = cell.trim();
+            target.classList.toggle("is-invalid", isNaN(parseNombre(target.value)));
+            filled++;
+          } else {
+            ignored++;
+          }
+        });
+      });
+      recompute();
+      if (announce) {
+        announce.textContent = filled + " case(s) collée(s)" + (ignored ? ", " + ignored + " valeur(s) hors de vos lignes ignorée(s)" : "") + ".";
+      }
+    });
+
+    recompute();
+  }
+
+  document.querySelectorAll("form[data-grille]").forEach(init);
+})();
