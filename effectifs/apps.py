@@ -7,10 +7,13 @@ class EffectifsConfig(AppConfig):
     verbose_name = "Partie I — Organisation et moyens"
 
     def ready(self):
-        from rapports.plan import SECTION_STATUS
+        from rapports.plan import SECTION_STATUS, SECTION_STATUS_MANY
 
         from . import interchange, queries  # noqa: F401 — interchange registers partie_1
 
         SECTION_STATUS.update(
             {"I.1": queries.etat_i1, "I.2": queries.etat_i2, "I.3": queries.etat_i3, "I.4": queries.etat_i4}
+        )
+        SECTION_STATUS_MANY.update(
+            {"I.1": queries.etats_i1, "I.2": queries.etats_i2, "I.3": queries.etats_i3, "I.4": queries.etats_i4}
         )

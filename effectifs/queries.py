@@ -171,20 +171,29 @@ def _exists(model, rapport):
     return model.objects.filter(rapport=rapport).exists()
 
 
+def _etat_i1(effectifs, has_absences, has_other_rows, nb_categories):
+    """The I.1 state from its facts; `has_other_rows` and `nb_categories` are callables, asked only when needed."""
+    if any(formulas.erreurs_effectif(e) for e in effectifs):
+        return EtatSection.ERREURS
+    if not effectifs and not has_absences and not has_other_rows():
+        return EtatSection.VIDE
+    complete = len(effectifs) >= nb_categories() and has_absences
+    return EtatSection.COMPLET if complete else EtatSection.EN_COURS
+
+
 def etat_i1(rapport):
     effectifs = list(Effectif.objects.filter(rapport=rapport).values("categorie_id", "age_moyen", "reel_etp"))
     if any(formulas.erreurs_effectif(e) for e in effectifs):
         return EtatSection.ERREURS
-    has_absences = _exists(Absence, rapport)
-    if not effectifs and not has_absences and not _exists(Affectation, rapport) and not _exists(Mouvement, rapport):
-        return EtatSection.VIDE
-    complete = len(effectifs) >= Categorie.objects.count() and has_absences
-    return EtatSection.COMPLET if complete else EtatSection.EN_COURS
+    return _etat_i1(
+        effectifs,
+        _exists(Absence, rapport),
+        lambda: _exists(Affectation, rapport) or _exists(Mouvement, rapport),
+        Categorie.objects.count,
+    )
 
 
-def etat_i2(rapport):
-    installation = Installation.objects.filter(rapport=rapport).first()
-    has_conventions = _exists(Convention, rapport)
+def _etat_i2(installation, has_conventions):
     if (installation is None or installation.is_empty()) and not has_conventions:
         return EtatSection.VIDE
     if installation and installation.moyens_materiels and has_conventions:
@@ -192,11 +201,97 @@ def etat_i2(rapport):
     return EtatSection.EN_COURS
 
 
+def etat_i2(rapport):
+    return _etat_i2(Installation.objects.filter(rapport=rapport).first(), _exists(Convention, rapport))
+
+
+def _etat_i3(has_formations):
+    return EtatSection.COMPLET if has_formations else EtatSection.VIDE
+
+
 def etat_i3(rapport):
-    return EtatSection.COMPLET if _exists(Formation, rapport) else EtatSection.VIDE
+    return _etat_i3(_exists(Formation, rapport))
+
+
+def _etat_i4(has_reunions, has_autres_services):
+    """`has_autres_services` is a callable, asked only when there is no meeting of the service."""
+    if has_reunions:
+        return EtatSection.COMPLET
+    return EtatSection.EN_COURS if has_autres_services() else EtatSection.VIDE
 
 
 def etat_i4(rapport):
-    if _exists(Reunion, rapport):
-        return EtatSection.COMPLET
-    return EtatSection.EN_COURS if _exists(ReunionAutreService, rapport) else EtatSection.VIDE
+    return _etat_i4(_exists(Reunion, rapport), lambda: _exists(ReunionAutreService, rapport))
+
+
+# --- Many reports at once: the national view (rapports.plan.SECTION_STATUS_MANY, rapports.national) ----------
+# Same decisions as above, from facts read for every report in one query per model.
+
+
+def _ids_with(model, ids):
+    return set(model.objects.filter(rapport_id__in=ids).values_list("rapport_id", flat=True).distinct())
+
+
+def etats_i1(rapports):
+    ids = [r.pk for r in rapports]
+    effectifs = defaultdict(list)
+    rows = Effectif.objects.filter(rapport_id__in=ids).values("rapport_id", "categorie_id", "age_moyen", "reel_etp")
+    for row in rows:
+        effectifs[row.pop("rapport_id")].append(row)
+    absences = _ids_with(Absence, ids)
+    other_rows = _ids_with(Affectation, ids) | _ids_with(Mouvement, ids)
+    nb_categories = Categorie.objects.count()
+    return {
+        pk: _etat_i1(effectifs[pk], pk in absences, lambda pk=pk: pk in other_rows, lambda: nb_categories) for pk in ids
+    }
+
+
+def etats_i2(rapports):
+    ids = [r.pk for r in rapports]
+    installations = {i.rapport_id: i for i in Installation.objects.filter(rapport_id__in=ids)}
+    conventions = _ids_with(Convention, ids)
+    return {pk: _etat_i2(installations.get(pk), pk in conventions) for pk in ids}
+
+
+def etats_i3(rapports):
+    ids = [r.pk for r in rapports]
+    formations = _ids_with(Formation, ids)
+    return {pk: _etat_i3(pk in formations) for pk in ids}
+
+
+def etats_i4(rapports):
+    ids = [r.pk for r in rapports]
+    reunions, autres = _ids_with(Reunion, ids), _ids_with(ReunionAutreService, ids)
+    return {pk: _etat_i4(pk in reunions, lambda pk=pk: pk in autres) for pk in ids}
+
+
+def parties_1_resumees(rapports):
+    """{rapport id: PartieUn} of many reports in 2 queries, for the national view.
+
+    Only the effectifs (lignes: the categories entered) and the training actions are loaded — what etp_reel,
+    etp_assistants_sociaux, jours_formation and taux_formation read; the other lists are left empty.
+    """
+    ids = [r.pk for r in rapports]
+    lignes, formations = defaultdict(list), defaultdict(list)
+    for effectif in Effectif.objects.filter(rapport_id__in=ids).select_related("categorie"):
+        lignes[effectif.rapport_id].append(effectif)
+    for formation in Formation.objects.filter(rapport_id__in=ids):
+        formations[formation.rapport_id].append(formation)
+    return {
+        rapport.pk: PartieUn(
+            rapport=rapport,
+            categories=[],
+            lignes=lignes[rapport.pk],
+            affectations=[],
+            mouvements=[],
+            absences=[],
+            boursiers=[],
+            installation=None,
+            conventions=[],
+            formations=formations[rapport.pk],
+            reunions=[],
+            reunions_autres_services=[],
+            sites=[],
+        )
+        for rapport in rapports
+    }

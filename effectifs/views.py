@@ -1,0 +1,342 @@
+"""Entry pages of Part I (I.1 to I.4): request → access helpers → forms → save_section → response."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+
+from caisses.scoping import editable_units, get_rapport
+from rapports.editing import ConflitDeVersion, save_section, section_version
+from rapports.saisie import saisie_context
+
+from . import forms, queries, services
+from .models import (
+    Absence,
+    Affectation,
+    Boursier,
+    Convention,
+    Effectif,
+    Formation,
+    Mouvement,
+    Reunion,
+    ReunionAutreService,
+)
+
+
+class Page:
+    """One section's page. Subclasses say which formsets it has and how a valid POST is written."""
+
+    section = ""
+    template = ""
+
+    def __init__(self, request, rapport):
+        self.request, self.rapport = request, rapport
+        self.context = saisie_context(request.user, rapport, self.section)
+        self.data = queries.partie_1_data(rapport)
+        self.region_editable = self.context["peut_modifier_region"]
+
+    @property
+    def editable(self):
+        """May this user change anything on this page (the region-wide data by default)."""
+        return self.region_editable
+
+    def forms(self, data=None):
+        raise NotImplementedError
+
+    def write(self, forms, rapport):
+        raise NotImplementedError
+
+    def warnings(self):
+        return []
+
+    def render(self, forms, version, status=200, conflict=False):
+        context = {
+            **self.context,
+            **forms,
+            "p1": self.data,
+            "version": version,
+            "conflit": conflict,
+            "page_modifiable": self.editable,
+            "avertissements": self.warnings(),
+        }
+        return render(self.request, self.template, context, status=status)
+
+
+def _as_id(row, field):
+    """A form row's chosen pk (a string) → the model's `<field>_id`."""
+    row = dict(row)
+    row[f"{field}_id"] = int(row.pop(field))
+    return row
+
+
+def _choices(items, key=lambda o: str(o.pk), label=str):
+    return [(key(o), label(o)) for o in items]
+
+
+class PageI1(Page):
+    section = "I.1"
+    template = "effectifs/saisie_i1.html"
+
+    def __init__(self, request, rapport):
+        super().__init__(request, rapport)
+        self.caisse_ids, self.site_ids = editable_units(request.user, rapport.caisse)
+        self.units = self._units()
+
+    @property
+    def editable(self):
+        """An agent de saisie may change its own unit's assignments on this page."""
+        return self.region_editable or (not self.context["lecture_seule"] and bool(self.caisse_ids or self.site_ids))
+
+    def _units(self):
+        """{code: (label, caisse_primaire_id, site_id)} of the region's units."""
+        from caisses.models import Caisse
+
+        units = {c.code: (c.nom, c.pk, None) for c in Caisse.objects.primaires().filter(parent=self.rapport.caisse)}
+        for site in self.data.sites:
+            units[site.code] = (f"{site.nom} ({site.caisse.code})", None, site.pk)
+        return units
+
+    def _own(self, affectation):
+        return affectation.caisse_primaire_id in self.caisse_ids or affectation.site_id in self.site_ids
+
+    def forms(self, data=None):
+        p1, region = self.data, self.region_editable
+        categories = _choices(p1.categories)
+        own_units = [
+            (code, label)
+            for code, (label, cid, sid) in self.units.items()
+            if cid in self.caisse_ids or sid in self.site_ids
+        ]
+        effectifs = forms.row_formset(
+            forms.EffectifForm,
+            "effectifs",
+            data if region else None,
+            initial=[
+                {
+                    "categorie": ligne.categorie.pk,
+                    "theorique_effectif": ligne.theorique_effectif,
+                    "theorique_etp": ligne.theorique_etp,
+                    "reel_effectif": ligne.reel_effectif,
+                    "reel_etp": ligne.reel_etp,
+                    "age_moyen": ligne.age_moyen,
+                }
+                for ligne in p1.lignes
+            ],
+            fixed=True,
+            disabled=not region,
+        )
+        for row, ligne in zip(effectifs.forms, p1.lignes, strict=True):
+            row.row_label = ligne.categorie.libelle
+        mine = [a for a in p1.affectations if self._own(a)] if self.editable else []
+        return {
+            "effectifs": effectifs,
+            "affectations": forms.row_formset(
+                forms.AffectationForm,
+                "affectations",
+                data if self.editable else None,
+                initial=[{"unite": a.unite.code, "categorie": str(a.categorie_id), "etp": a.etp} for a in mine],
+                choices={"unite": own_units, "categorie": categories},
+                disabled=not self.editable,
+            ),
+            "affectations_autres": [a for a in p1.affectations if a not in mine],
+            "mouvements": forms.row_formset(
+                forms.MouvementForm,
+                "mouvements",
+                data if region else None,
+                initial=[
+                    {"categorie": str(m.categorie_id), "type": m.type, "motif": m.motif, "nombre": m.nombre}
+                    for m in p1.mouvements
+                ],
+                choices={"categorie": categories},
+                disabled=not region,
+            ),
+            "absences": forms.row_formset(
+                forms.AbsenceForm,
+                "absences",
+                data if region else None,
+                initial=[{"motif": a.motif, "jours": a.jours} for a in p1.absences],
+                disabled=not region,
+            ),
+            "boursiers": forms.row_formset(
+                forms.BoursierForm,
+                "boursiers",
+                data if region else None,
+                initial=[{"nombre": b.nombre, "ecole": b.ecole, "annee_etudes": b.annee_etudes} for b in p1.boursiers],
+                disabled=not region,
+            ),
+        }
+
+    def write(self, bound, rapport):
+        own = Q(caisse_primaire_id__in=self.caisse_ids) | Q(site_id__in=self.site_ids)
+        rows = []
+        for row in forms.rows_of(bound["affectations"]):
+            _label, cid, sid = self.units[row["unite"]]
+            rows.append(
+                {"caisse_primaire_id": cid, "site_id": sid, "categorie_id": int(row["categorie"]), "etp": row["etp"]}
+            )
+        services.sync_rows(Affectation.objects.filter(own, rapport=rapport), Affectation, rows, rapport=rapport)
+        if not self.region_editable:
+            return
+        effectifs = [_as_id(row, "categorie") for row in forms.rows_of(bound["effectifs"])]
+        services.sync_rows(Effectif.objects.filter(rapport=rapport), Effectif, effectifs, rapport=rapport)
+        mouvements = [_as_id(row, "categorie") for row in forms.rows_of(bound["mouvements"])]
+        services.sync_rows(Mouvement.objects.filter(rapport=rapport), Mouvement, mouvements, rapport=rapport)
+        for model, key in ((Absence, "absences"), (Boursier, "boursiers")):
+            services.sync_rows(model.objects.filter(rapport=rapport), model, forms.rows_of(bound[key]), rapport=rapport)
+
+    def warnings(self):
+        return self.data.avertissements_i1()
+
+
+class PageI2(Page):
+    section = "I.2"
+    template = "effectifs/saisie_i2.html"
+
+    def forms(self, data=None):
+        p1, editable = self.data, self.editable
+        inst = p1.installation
+        installation = forms.InstallationForm(
+            data if editable else None,
+            prefix="installation",
+            initial={name: getattr(inst, name) for name in forms.InstallationForm.base_fields},
+        )
+        if not editable:
+            installation.set_disabled()
+        cpams = [(str(c.pk), c.nom) for c in self._cpams()]
+        return {
+            "installation": installation,
+            "conventions": forms.row_formset(
+                forms.ConventionForm,
+                "conventions",
+                data if editable else None,
+                initial=[
+                    {
+                        "caisse_primaire": str(c.caisse_primaire_id),
+                        "date_signature": c.date_signature,
+                        "objet": c.objet,
+                        "montant_participation": c.montant_participation,
+                    }
+                    for c in p1.conventions
+                ],
+                choices={"caisse_primaire": cpams},
+                disabled=not editable,
+            ),
+        }
+
+    def _cpams(self):
+        from caisses.models import Caisse
+
+        return Caisse.objects.primaires().filter(parent=self.rapport.caisse).order_by("code")
+
+    def write(self, bound, rapport):
+        services.save_installation(rapport, bound["installation"].cleaned_data)
+        rows = [_as_id(row, "caisse_primaire") for row in forms.rows_of(bound["conventions"])]
+        services.sync_rows(Convention.objects.filter(rapport=rapport), Convention, rows, rapport=rapport)
+
+
+class PageI3(Page):
+    section = "I.3"
+    template = "effectifs/saisie_i3.html"
+
+    def forms(self, data=None):
+        return {
+            "formations": forms.row_formset(
+                forms.FormationForm,
+                "formations",
+                data if self.editable else None,
+                initial=[
+                    {
+                        "nature": f.nature,
+                        "intitule": f.intitule,
+                        "organisme": f.organisme,
+                        "participants": f.participants,
+                        "jours": f.jours,
+                    }
+                    for f in self.data.formations
+                ],
+                disabled=not self.editable,
+            )
+        }
+
+    def write(self, bound, rapport):
+        rows = forms.rows_of(bound["formations"])
+        services.sync_rows(Formation.objects.filter(rapport=rapport), Formation, rows, rapport=rapport)
+
+
+class PageI4(Page):
+    section = "I.4"
+    template = "effectifs/saisie_i4.html"
+
+    def forms(self, data=None):
+        p1, editable = self.data, self.editable
+        return {
+            "reunions": forms.row_formset(
+                forms.ReunionForm,
+                "reunions",
+                data if editable else None,
+                initial=[
+                    {"niveau": r.niveau, "periodicite": r.periodicite, "nombre": r.nombre, "contenu": r.contenu}
+                    for r in p1.reunions
+                ],
+                disabled=not editable,
+            ),
+            "reunions_autres_services": forms.row_formset(
+                forms.ReunionAutreServiceForm,
+                "autres",
+                data if editable else None,
+                initial=[
+                    {"service": r.service, "objectifs": r.objectifs, "nombre": r.nombre}
+                    for r in p1.reunions_autres_services
+                ],
+                disabled=not editable,
+            ),
+        }
+
+    def write(self, bound, rapport):
+        rows = forms.rows_of(bound["reunions"])
+        services.sync_rows(Reunion.objects.filter(rapport=rapport), Reunion, rows, rapport=rapport)
+        rows = forms.rows_of(bound["reunions_autres_services"])
+        services.sync_rows(
+            ReunionAutreService.objects.filter(rapport=rapport), ReunionAutreService, rows, rapport=rapport
+        )
+
+
+def _is_valid(bound):
+    # Validate every form (no short-circuit) so that each one shows its errors.
+    results = [form.is_valid() for form in bound.values() if getattr(form, "is_bound", False)]
+    return all(results)
+
+
+def section_view(page_class):
+    @login_required
+    def view(request, code, annee):
+        rapport = get_rapport(request.user, code, annee)
+        page = page_class(request, rapport)
+        if request.method != "POST":
+            return page.render(page.forms(), section_version(rapport, page.section))
+        if not page.editable:
+            raise PermissionDenied(page.context["motif_lecture_seule"] or "Vous ne pouvez pas modifier cette section.")
+        bound = page.forms(request.POST)
+        version = request.POST.get("version", "")
+        if not version.isdigit():
+            raise PermissionDenied("Formulaire incomplet : rechargez la page.")
+        if not _is_valid(bound):
+            messages.error(request, "Certaines valeurs sont à corriger : voyez les messages sous les champs concernés.")
+            return page.render(bound, version)
+        try:
+            save_section(rapport, page.section, int(version), lambda locked: page.write(bound, locked))
+        except ConflitDeVersion as conflict:
+            messages.error(request, conflict.message)
+            return page.render(bound, conflict.current_version, status=409, conflict=True)
+        messages.success(request, f"Section {page.section} enregistrée.")
+        return redirect(request.path)
+
+    view.__name__ = f"saisie_{page_class.section.replace('.', '').lower()}"
+    return view
+
+
+saisie_i1 = section_view(PageI1)
+saisie_i2 = section_view(PageI2)
+saisie_i3 = section_view(PageI3)
+saisie_i4 = section_view(PageI4)
