@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 from .plan import SECTIONS
 
-# Functions rapport → (errors, warnings), iterables of Constat. Filled by the apps.
+# Functions rapport → (errors, warnings), iterables of Constat; apps may append theirs (see the end of this module).
 CHECKS = []
 
 
@@ -69,3 +69,42 @@ def validate_rapport(rapport):
         sorted(_linked(rapport, errors), key=_plan_order),
         sorted(_linked(rapport, warnings), key=_plan_order),
     )
+
+
+# --- The rules of Parts I and II, read from their apps (imported late: those apps depend on this one) --------
+
+
+def check_partie_1(rapport):
+    """I.1: counts ≥ 0 and ages in 18–70 (errors); réel vs théorique + mouvements, organigramme vs réel (warnings)."""
+    from effectifs import formulas, queries
+    from effectifs.models import Effectif
+
+    errors = []
+    rows = Effectif.objects.filter(rapport=rapport).select_related("categorie").order_by("categorie__ordre")
+    for index, effectif in enumerate(rows):
+        values = {f: getattr(effectif, f) for f in ("theorique_effectif", "theorique_etp", "reel_effectif", "reel_etp")}
+        values["age_moyen"] = effectif.age_moyen
+        for regle in formulas.erreurs_effectif(values):
+            errors.append(
+                Constat(f"{effectif.categorie.libelle} : {regle.message}", "I.1", f"id_effectifs-{index}-{regle.champ}")
+            )
+    warnings = [
+        Constat(regle.message, "I.1", "effectifs") for regle in queries.partie_1_data(rapport).avertissements_i1()
+    ]
+    return errors, warnings
+
+
+def check_partie_2(rapport):
+    """II.1: sums, numerators ≤ denominators, counts ≥ 0 over the whole report (activites.rules)."""
+    from activites.rules import TOTAL, check_rapport
+
+    errors, warnings = [], []
+    for erreur in check_rapport(rapport):
+        # A totals-only finding has no single cell: the link opens the grid.
+        at_cell = erreur.code and erreur.unite != TOTAL
+        champ = f"cellule-{erreur.unite or 'region'}-{erreur.code}" if at_cell else ""
+        (errors if erreur.is_error else warnings).append(Constat(erreur.message, "II.1", champ))
+    return errors, warnings
+
+
+CHECKS.extend([check_partie_1, check_partie_2])
