@@ -1,0 +1,129 @@
+"""The report as HTML: the plan's order, empty sections, French figures, access, constant query count."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rapports.models import PartieTrois, RapportAnnuel
+from rapports.plan import PLAN
+from rapports.report import build_report
+
+NBSP = "\u00a0"
+
+
+def url(rapport, name="rapport_detail"):
+    return reverse(name, kwargs={"code": rapport.caisse.code, "annee": rapport.exercice.annee})
+
+
+def visible_text(html):
+    text = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"[ \t\r\n]+", " ", text.replace("&#x27;", "'").replace("&amp;", "&"))
+
+
+def headings():
+    """Every heading of the plan as the report prints it, in order."""
+    result = []
+    for partie in PLAN:
+        result.append(f"{partie.numero}. {partie.titre}")
+        for section in partie.sections:
+            if section.numero:
+                result.append(f"{section.numero}. {section.titre}")
+            result.extend(f"{numero} {titre}" for _key, numero, titre in section.sous_sections)
+    return [*result, "Annexes"]
+
+
+def assert_in_order(text, expected):
+    position = 0
+    for item in expected:
+        found = text.find(item, position)
+        assert found >= 0, f"« {item} » manque ou n'est pas à sa place"
+        position = found + len(item)
+
+
+@pytest.fixture
+def empty_rapport(org):
+    return RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
+
+
+def test_empty_report_renders_every_section_in_order(org, client_for, empty_rapport):
+    response = client_for(org.user("responsable")).get(url(empty_rapport))
+    assert response.status_code == 200
+    text = visible_text(response.content.decode())
+    assert_in_order(text, ["Rapport d'activité du service social", "Sommaire", *headings()])
+    # Every section of the plan (and its sub-points) says it is empty rather than disappearing.
+    assert text.count("Non renseigné.") >= 12
+    assert "BROUILLON" in text
+
+
+def test_transmitted_report_has_no_draft_mark(org, client_for, empty_rapport):
+    empty_rapport.etat = RapportAnnuel.Etat.TRANSMIS
+    empty_rapport.save()
+    text = visible_text(client_for(org.user("relecteur")).get(url(empty_rapport)).content.decode())
+    assert "BROUILLON" not in text
+    assert "Transmis" in text
+
+
+def test_part_one_figures_and_formulas(org, client_for, exemple):
+    text = visible_text(client_for(org.user("relecteur")).get(url(exemple)).content.decode())
+    # I.1: réel ETP 6,8 + 34,6 + 19,4 + 1,5 = 62,3 ; absenteeism 640 + 210 + 35 + 48 = 933 days.
+    assert "62,30" in text
+    assert f"933 / (62,3{NBSP}×{NBSP}208){NBSP}×{NBSP}100 = 7,2{NBSP}%" in text  # 933 / 12 958,4 = 7,20 %
+    # I.3: 36 + 40 + 18,5 = 94,5 days; social workers 6,8 + 34,6 = 41,4 ETP; 94,5 / 8 611,2 = 1,097 %.
+    assert f"94,5 / (41,4{NBSP}×{NBSP}208){NBSP}×{NBSP}100 = 1,1{NBSP}%" in text
+    # Effectifs over the years (the test has exercices 2024 and 2025): assistants sociaux 35,10 → 34,60 ETP,
+    # (34,6 − 35,1) / 35,1 = −1,42 %.
+    assert f"Assistants sociaux 35,10 34,60 -1,42{NBSP}%" in text
+    # I.2: the conventions' participation, in euros, French format: 48 500 + 21 000.
+    assert f"69{NBSP}500,00{NBSP}€" in text
+    # Annex: the sites with their addresses and hours.
+    assert "3 place du Marché, 99100 Exemple-Ville" in text
+    assert "mardi et jeudi de 9h00 à 12h00" in text
+
+
+def test_part_three_markdown_is_rendered_safely(org, client_for, empty_rapport):
+    PartieTrois.objects.create(
+        rapport=empty_rapport,
+        observations="## Perspectives\n\n- **renforcer** l'offre\n\n<script>alert(1)</script>"
+        "[lien](javascript:alert(2)) <img src=x onerror=alert(3)>",
+    )
+    html = client_for(org.user("responsable")).get(url(empty_rapport)).content.decode()
+    assert "<h3>Perspectives</h3>" in html
+    assert "<strong>renforcer</strong>" in html
+    assert "<script>alert" not in html and "javascript:" not in html and "onerror" not in html
+
+
+def test_build_report_follows_the_plan(empty_rapport):
+    report = build_report(empty_rapport)
+    codes = [section.code for partie in report["parties"] for section in partie.sections]
+    assert codes == ["I.1", "I.2", "I.3", "I.4", "II.1", "II.2", "II.3", "II.4", "III"]
+    assert [s.numero for s in report["parties"][0].sections[0].sous_sections] == ["a)", "b)", "c)", "d)"]
+
+
+def count_queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_the_region(org, client_for, exemple):
+    """The example region (3 CPAMs, 4 sites), then the same region grown by 6 CPAMs with their sites and staff
+    assignments: the HTML report costs the same number of queries."""
+    from effectifs.models import Affectation, Categorie
+    from tests.factories import CaisseFactory, SiteFactory
+
+    client = client_for(org.user("relecteur"))
+    count_queries(client, url(exemple))  # warm-up: first-use caches (content types, catalogue)
+    small_count = count_queries(client, url(exemple))
+    categorie = Categorie.objects.get(code="as")
+    for index in range(6):
+        cpam = CaisseFactory(code=f"CPAM-EXTRA{index}", parent=exemple.caisse)
+        SiteFactory(code=f"SITE-EXTRA{index}", caisse=cpam, etat_locaux="Locaux neufs.")
+        Affectation.objects.create(rapport=exemple, caisse_primaire=cpam, categorie=categorie, etp=2)
+    large_count = count_queries(client, url(exemple))
+    assert small_count == large_count
+    # Today: 6 for the request (session, user, role, region, exercice, report), 12 for Part I, 12 for Part II.
+    assert large_count <= 35
