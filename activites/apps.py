@@ -7,7 +7,7 @@ class ActivitesConfig(AppConfig):
     verbose_name = "Partie II — Activités du service"
 
     def ready(self):
-        from rapports.plan import SECTION_HISTORY, SECTION_STATUS
+        from rapports.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_MANY
         from rapports.validation import CHECKS
 
         from . import models, queries
@@ -30,3 +30,13 @@ class ActivitesConfig(AppConfig):
         )
         if constats_ii1 not in CHECKS:
             CHECKS.append(constats_ii1)
+        # The national view asks the states of every region's report at once (rapports.plan.section_states_many).
+        SECTION_STATUS_MANY.update(
+            {
+                "II.1": queries.etats_ii1,
+                "II.2": queries.etats_ii2,
+                "II.3": queries.etats_ii3,
+                "II.4": queries.etats_ii4,
+                "III": queries.etats_iii,
+            }
+        )

@@ -129,13 +129,19 @@ def enquete(rapport):
 def etat_ii1(rapport):
     from rapports.plan import EtatSection
 
-    from . import rules
-
     values = valeurs_par_unite(rapport)
     if not values:
         return EtatSection.VIDE
-    indicateurs = catalogue(rapport.exercice.annee)
-    errors = rules.evaluate_rapport_values(values, indicateurs, rule_specs())
+    return _etat_ii1(values, catalogue(rapport.exercice.annee), rule_specs())
+
+
+def _etat_ii1(values, indicateurs, specs):
+    """The II.1 state of a report with some figures, from its values, the catalogue and the rules."""
+    from rapports.plan import EtatSection
+
+    from . import rules
+
+    errors = rules.evaluate_rapport_values(values, indicateurs, specs)
     if any(e.is_error for e in errors):
         return EtatSection.ERREURS
     entered = {code for figures in values.values() for code in figures}
@@ -156,26 +162,96 @@ def _partie_deux_texts(rapport):
     return PartieDeux.objects.filter(rapport=rapport).values().first() or {}
 
 
+def _etat_ii2(has_etudiants, texts):
+    return _texts_state(has_etudiants or texts.get("etudiants_commentaire"))
+
+
+def _etat_ii3(has_circonscriptions, texts):
+    return _texts_state(has_circonscriptions, texts.get("coordination_commentaire", "").strip())
+
+
+def _etat_ii4(has_survey, texts):
+    return _texts_state(texts.get("autres_activites", "").strip() or has_survey)
+
+
+def _etat_iii(text):
+    return _texts_state((text or "").strip())
+
+
 def etat_ii2(rapport):
     texts = _partie_deux_texts(rapport)
-    return _texts_state(Etudiant.objects.filter(rapport=rapport).exists() or texts.get("etudiants_commentaire"))
+    return _etat_ii2(Etudiant.objects.filter(rapport=rapport).exists(), texts)
 
 
 def etat_ii3(rapport):
     texts = _partie_deux_texts(rapport)
-    return _texts_state(
-        Circonscription.objects.filter(rapport=rapport).exists(), texts.get("coordination_commentaire", "").strip()
-    )
+    return _etat_ii3(Circonscription.objects.filter(rapport=rapport).exists(), texts)
 
 
 def etat_ii4(rapport):
     texts = _partie_deux_texts(rapport)
-    has_survey = EnqueteSatisfaction.objects.filter(rapport=rapport).exists()
-    return _texts_state(texts.get("autres_activites", "").strip() or has_survey)
+    return _etat_ii4(EnqueteSatisfaction.objects.filter(rapport=rapport).exists(), texts)
 
 
 def etat_iii(rapport):
     from rapports.models import PartieTrois
 
-    text = PartieTrois.objects.filter(rapport=rapport).values_list("observations", flat=True).first()
-    return _texts_state((text or "").strip())
+    return _etat_iii(PartieTrois.objects.filter(rapport=rapport).values_list("observations", flat=True).first())
+
+
+# --- Many reports at once: the national view (rapports.plan.SECTION_STATUS_MANY) -----------------------------
+# Same decisions as above, from facts read for every report in one query per model.
+
+
+def _ids_with(model, ids):
+    return set(model.objects.filter(rapport_id__in=ids).values_list("rapport_id", flat=True).distinct())
+
+
+def _textes_many(ids):
+    return {row["rapport_id"]: row for row in PartieDeux.objects.filter(rapport_id__in=ids).values()}
+
+
+def etats_ii1(rapports):
+    from rapports.plan import EtatSection
+
+    ids = [r.pk for r in rapports]
+    values = {}
+    rows = Valeur.objects.filter(rapport_id__in=ids).values_list(
+        "rapport_id", "caisse__code", "site__code", "indicateur__code", "valeur"
+    )
+    for rapport_id, caisse_code, site_code, code, valeur in rows:
+        values.setdefault(rapport_id, {}).setdefault(_unit_key(caisse_code, site_code), {})[code] = valeur
+    if not values:
+        return dict.fromkeys(ids, EtatSection.VIDE)
+    specs = rule_specs()
+    catalogues = {annee: catalogue(annee) for annee in {r.exercice.annee for r in rapports if r.pk in values}}
+    return {
+        r.pk: _etat_ii1(values[r.pk], catalogues[r.exercice.annee], specs) if r.pk in values else EtatSection.VIDE
+        for r in rapports
+    }
+
+
+def etats_ii2(rapports):
+    ids = [r.pk for r in rapports]
+    texts, etudiants = _textes_many(ids), _ids_with(Etudiant, ids)
+    return {pk: _etat_ii2(pk in etudiants, texts.get(pk, {})) for pk in ids}
+
+
+def etats_ii3(rapports):
+    ids = [r.pk for r in rapports]
+    texts, circonscriptions = _textes_many(ids), _ids_with(Circonscription, ids)
+    return {pk: _etat_ii3(pk in circonscriptions, texts.get(pk, {})) for pk in ids}
+
+
+def etats_ii4(rapports):
+    ids = [r.pk for r in rapports]
+    texts, surveys = _textes_many(ids), _ids_with(EnqueteSatisfaction, ids)
+    return {pk: _etat_ii4(pk in surveys, texts.get(pk, {})) for pk in ids}
+
+
+def etats_iii(rapports):
+    from rapports.models import PartieTrois
+
+    ids = [r.pk for r in rapports]
+    texts = dict(PartieTrois.objects.filter(rapport_id__in=ids).values_list("rapport_id", "observations"))
+    return {pk: _etat_iii(texts.get(pk)) for pk in ids}
