@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import CommandError, call_command
+from pypdf import PdfReader
+
+
+def test_one_report_to_a_file(org, tmp_path):
+    target = tmp_path / "sortie.pdf"
+    call_command("rapport_pdf", "CARSAT-T1", "2025", "-o", str(target))
+    assert "CARSAT Test Un" in PdfReader(target).pages[0].extract_text()
+
+
+def test_every_region(org, tmp_path):
+    folder = tmp_path / "pdf"
+    call_command("rapport_pdf", "--all", "2025", "-o", str(folder), "--workers", "1")
+    assert sorted(p.name for p in folder.iterdir()) == ["rapport-CARSAT-T1-2025.pdf", "rapport-CARSAT-T2-2025.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["INCONNUE", "2025"], "Caisse régionale inconnue : INCONNUE"),
+        (["CARSAT-T1", "1990"], "Exercice inconnu : 1990"),
+        (["--all", "1990"], "Exercice inconnu : 1990"),
+        (["CARSAT-T1"], "Usage"),
+    ],
+)
+def test_clear_errors(org, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("rapport_pdf", *args)
