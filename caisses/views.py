@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from rapports import queries as rapports_queries
+
 from . import queries
 from .models import Membership
 from .scoping import get_region, membership_of, role_of, visible_regions
@@ -18,6 +20,7 @@ def home(request):
         region = membership.region
         context["region"] = region
         context["rapports"] = queries.reports_by_exercice(region, exercices)
+        context["a_faire"] = rapports_queries.a_faire(region, exercices)
         if role == Role.AGENT:
             context["unite"] = membership.site or membership.caisse
     elif role in (Role.RELECTEUR, Role.ADMINISTRATEUR):

@@ -7,6 +7,11 @@ from django.utils import timezone
 
 from .models import Commentaire, RapportAnnuel, Transition
 from .plan import SECTIONS, EtatSection, section_states
+from .validation import entry_url as _entry_url
+
+
+def entry_url(region, exercice, code):
+    return _entry_url(RapportAnnuel(caisse=region, exercice=exercice), code)
 
 
 def transitions_of(rapport):
@@ -35,7 +40,7 @@ class AFaire:
     jours_restants: int
     renvoi: object = None  # the last "renvoyer" transition while the report is "renvoyé"
     commentaires: list = field(default_factory=list)
-    sections: list = field(default_factory=list)  # [(Section, state label)] not complete yet
+    sections: list = field(default_factory=list)  # [(Section, state label, entry URL)] not complete yet
 
     @property
     def en_retard(self):
@@ -66,15 +71,13 @@ def a_faire(region, exercices, today=None):
         if rapport is not None and not rapport.is_editable:
             continue
         item = AFaire(exercice, rapport, (exercice.date_limite - today).days)
-        if rapport is None:
-            item.sections = [(s, EtatSection.LABELS[EtatSection.VIDE]) for s in SECTIONS.values()]
-        else:
-            states = section_states(rapport)
-            item.sections = [
-                (SECTIONS[code], EtatSection.LABELS[state])
-                for code, state in states.items()
-                if state != EtatSection.COMPLET
-            ]
+        states = section_states(rapport) if rapport else dict.fromkeys(SECTIONS, EtatSection.VIDE)
+        item.sections = [
+            (SECTIONS[code], EtatSection.LABELS[state], entry_url(region, exercice, code))
+            for code, state in states.items()
+            if state != EtatSection.COMPLET
+        ]
+        if rapport is not None:
             item.commentaires = list(rapport.commentaires.all())
             if rapport.etat == RapportAnnuel.Etat.RENVOYE and rapport.renvois:
                 item.renvoi = rapport.renvois[0]

@@ -75,36 +75,44 @@ def validate_rapport(rapport):
 
 
 def check_partie_1(rapport):
-    """I.1: counts ≥ 0 and ages in 18–70 (errors); réel vs théorique + mouvements, organigramme vs réel (warnings)."""
+    """I.1: counts ≥ 0 and ages in 18–70 (errors); réel vs théorique + mouvements, organigramme vs réel (warnings).
+
+    Each finding points at its category's row of the I.1 effectifs formset (one row per category, in order).
+    """
     from effectifs import formulas, queries
-    from effectifs.models import Effectif
+
+    p1 = queries.partie_1_data(rapport)
+    row = {ligne.categorie.code: index for index, ligne in enumerate(p1.lignes)}
+
+    def at(code, champ):
+        return f"id_effectifs-{row[code]}-{champ}" if code in row else ""
 
     errors = []
-    rows = Effectif.objects.filter(rapport=rapport).select_related("categorie").order_by("categorie__ordre")
-    for index, effectif in enumerate(rows):
-        values = {f: getattr(effectif, f) for f in ("theorique_effectif", "theorique_etp", "reel_effectif", "reel_etp")}
-        values["age_moyen"] = effectif.age_moyen
+    for index, ligne in enumerate(p1.lignes):
+        if ligne.pk is None:
+            continue
+        values = {f: getattr(ligne, f) for f in ("theorique_effectif", "theorique_etp", "reel_effectif", "reel_etp")}
+        values["age_moyen"] = ligne.age_moyen
         for regle in formulas.erreurs_effectif(values):
-            errors.append(
-                Constat(f"{effectif.categorie.libelle} : {regle.message}", "I.1", f"id_effectifs-{index}-{regle.champ}")
-            )
-    warnings = [
-        Constat(regle.message, "I.1", "effectifs") for regle in queries.partie_1_data(rapport).avertissements_i1()
-    ]
+            message = f"{ligne.categorie.libelle} : {regle.message}"
+            errors.append(Constat(message, "I.1", f"id_effectifs-{index}-{regle.champ}"))
+    saisis = [ligne for ligne in p1.lignes if ligne.pk is not None]
+    mouvements = formulas.avertissements_mouvements(
+        [
+            (ligne.categorie.libelle, ligne.categorie.code, ligne.theorique_effectif, ligne.reel_effectif)
+            for ligne in saisis
+        ],
+        [(m.categorie.code, m.type, m.nombre) for m in p1.mouvements],
+    )
+    organigramme = formulas.avertissements_organigramme(
+        [(ligne.categorie.libelle, ligne.categorie.code, ligne.reel_etp) for ligne in p1.lignes],
+        [(a.categorie.code, a.etp) for a in p1.affectations],
+    )
+    warnings = [Constat(r.message, "I.1", at(r.champ, "reel_effectif")) for r in mouvements]
+    warnings += [Constat(r.message, "I.1", at(r.champ, "reel_etp")) for r in organigramme]
     return errors, warnings
 
 
-def check_partie_2(rapport):
-    """II.1: sums, numerators ≤ denominators, counts ≥ 0 over the whole report (activites.rules)."""
-    from activites.rules import TOTAL, check_rapport
-
-    errors, warnings = [], []
-    for erreur in check_rapport(rapport):
-        # A totals-only finding has no single cell: the link opens the grid.
-        at_cell = erreur.code and erreur.unite != TOTAL
-        champ = f"cellule-{erreur.unite or 'region'}-{erreur.code}" if at_cell else ""
-        (errors if erreur.is_error else warnings).append(Constat(erreur.message, "II.1", champ))
-    return errors, warnings
-
-
-CHECKS.extend([check_partie_1, check_partie_2])
+# Part II registers its own (activites.checks.constats_ii1) in its AppConfig.ready().
+if check_partie_1 not in CHECKS:
+    CHECKS.append(check_partie_1)

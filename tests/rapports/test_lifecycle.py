@@ -396,3 +396,18 @@ def test_two_concurrent_transmissions_give_one_transition(monkeypatch):
     assert Transition.objects.filter(rapport=rapport).count() == 1
     assert ArchivePDF.objects.filter(rapport=rapport).count() == 1
     assert RapportAnnuel.objects.get(pk=rapport.pk).etat == Etat.TRANSMIS
+
+
+def test_part_one_rules_point_at_their_category_row(org, rapport):
+    from effectifs.models import Categorie, Effectif
+
+    categories = list(Categorie.objects.order_by("ordre", "code"))
+    second = categories[1]
+    Effectif.objects.create(rapport=rapport, categorie=second, theorique_effectif=10, reel_effectif=12, age_moyen=80)
+    errors, warnings = validation.validate_rapport(rapport)
+    entry = reverse("saisie_i1", kwargs={"code": org.region.code, "annee": 2025})
+    assert [(e.section, e.url) for e in errors] == [("I.1", f"{entry}#id_effectifs-1-age_moyen")]
+    assert "18 et 70 ans" in errors[0].message and second.libelle in errors[0].message
+    part_one = [w for w in warnings if w.section == "I.1"]
+    assert [w.url for w in part_one] == [f"{entry}#id_effectifs-1-reel_effectif"]
+    assert "(10 + 0 − 0 = 10)" in part_one[0].message
