@@ -7,11 +7,13 @@ class ActivitesConfig(AppConfig):
     verbose_name = "Partie II — Activités du service"
 
     def ready(self):
+        from caisses.demo import DEMO_EXTENSIONS
         from rapports.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_MANY
         from rapports.validation import CHECKS
 
         from . import models, queries
         from .checks import constats_ii1
+        from .demo import fill_partie_deux
 
         SECTION_STATUS.update(
             {
@@ -40,3 +42,5 @@ class ActivitesConfig(AppConfig):
                 "III": queries.etats_iii,
             }
         )
+        if fill_partie_deux not in DEMO_EXTENSIONS:
+            DEMO_EXTENSIONS.append(fill_partie_deux)

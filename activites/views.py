@@ -31,6 +31,9 @@ def _render(request, rapport, section, template, conflit=None, **extra):
     version = conflit.current_version if conflit else section_version(rapport, section)
     context = saisie_context(request.user, rapport, section, version=version, conflit=conflit, **extra)
     context["modifiable"] = not context["lecture_seule"] and context["peut_modifier_region"]
+    if section != "II.1" and not context["lecture_seule"] and not context["modifiable"]:
+        context["lecture_seule"] = True
+        context["motif_lecture_seule"] = "Cette section est saisie par le responsable régional : vous la consultez."
     return render(request, template, context, status=409 if conflit else 200)
 
 

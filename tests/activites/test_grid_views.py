@@ -1,0 +1,215 @@
+"""The II.1 entry grid: who writes which row, errors at the cell, typed input kept, conflicts, query count."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from activites.grid import NombreInvalide, parse_nombre
+from activites.models import Indicateur, Valeur
+from caisses.models import Caisse, Site
+from rapports.editing import section_version
+from tests.factories import CaisseFactory, SiteFactory
+
+
+def url(org, groupe=None):
+    base = reverse("saisie_ii1", kwargs={"code": org.region.code, "annee": org.exercice.annee})
+    return base + (f"?groupe={groupe}" if groupe else "")
+
+
+def valeur(rapport, code, caisse=None, site=None):
+    found = Valeur.objects.filter(rapport=rapport, indicateur__code=code, caisse=caisse, site=site).first()
+    return found.valeur if found else None
+
+
+def put(rapport, code, value, caisse=None, site=None):
+    return Valeur.objects.create(
+        rapport=rapport, indicateur=Indicateur.objects.get(code=code), caisse=caisse, site=site, valeur=D(value)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", None), ("  ", None), ("1 234", D(1234)), ("1\u00a0234", D(1234)), ("0", D(0)), ("-3", D(-3))],
+)
+def test_parse_nombre(text, expected):
+    assert parse_nombre(text) == expected
+
+
+def test_parse_nombre_decimals():
+    assert parse_nombre("12,5", decimales=1) == D("12.5")
+    for bad, decimales in [("abc", 0), ("1,2,3", 0), ("12,5", 0), ("1,234", 2), ("1e5", 0), ("9" * 14, 0)]:
+        with pytest.raises(NombreInvalide):
+            parse_nombre(bad, decimales)
+
+
+def test_responsable_saves_unit_and_region_rows(org, client_for, rapport):
+    cpam = org.cpams[0]
+    response = client_for(org.user("responsable")).post(
+        url(org),
+        {
+            "version": 0,
+            f"v-{cpam.code}-domaine_acces_soins": "1 200",
+            f"v-{org.sites[0].code}-domaine_acces_soins": "30",
+            "v-region-personnes_aidees_individuel": "1230",
+            "evolution_nature_activites": "Plus d'offres de service.",
+        },
+    )
+    assert response.status_code == 302
+    assert valeur(rapport, "domaine_acces_soins", caisse=cpam) == D(1200)
+    assert valeur(rapport, "domaine_acces_soins", site=org.sites[0]) == D(30)
+    assert valeur(rapport, "personnes_aidees_individuel") == D(1230)
+    assert rapport.partie_deux.evolution_nature_activites == "Plus d'offres de service."
+    assert section_version(rapport, "II.1") == 1
+    assert Valeur.history.count() == 3
+
+
+def test_agent_writes_only_its_unit(org, client_for, rapport):
+    agent_cpam, other_cpam = org.cpams
+    response = client_for(org.user("agent")).post(
+        url(org),
+        {
+            "version": 0,
+            f"v-{agent_cpam.code}-domaine_acces_soins": "12",
+            f"v-{other_cpam.code}-domaine_acces_soins": "99",
+            "v-region-personnes_aidees_individuel": "99",
+            "evolution_nature_activites": "non",
+        },
+    )
+    assert response.status_code == 302
+    assert valeur(rapport, "domaine_acces_soins", caisse=agent_cpam) == D(12)
+    assert Valeur.objects.count() == 1
+    assert not hasattr(rapport, "partie_deux") or rapport.partie_deux.evolution_nature_activites == ""
+
+
+def test_agent_page_shows_only_its_row_as_inputs(org, client_for, rapport):
+    put(rapport, "domaine_acces_soins", 40, caisse=org.cpams[1])
+    html = client_for(org.user("agent")).get(url(org, "domaines")).content.decode()
+    assert f'name="v-{org.cpams[0].code}-domaine_acces_soins"' in html
+    assert f'name="v-{org.cpams[1].code}-domaine_acces_soins"' not in html
+    assert 'name="v-region-' not in html
+    assert 'data-value="40"' in html  # the other unit's figure is shown, read-only
+
+
+def test_bad_number_keeps_what_was_typed_and_writes_nothing(org, client_for, rapport):
+    cpam = org.cpams[0]
+    response = client_for(org.user("responsable")).post(
+        url(org),
+        {"version": 0, f"v-{cpam.code}-domaine_acces_soins": "12a", f"v-{cpam.code}-domaine_retour_emploi": "7"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Saisissez un nombre (par exemple 1 234 ou 12,5)." in html
+    assert 'value="12a"' in html and 'value="7"' in html
+    assert 'aria-invalid="true"' in html
+    assert Valeur.objects.count() == 0
+
+
+def test_rule_error_in_a_unit_blocks_the_save_with_the_message_at_the_cell(org, client_for, rapport):
+    cpam = org.cpams[0]
+    response = client_for(org.user("responsable")).post(
+        url(org),
+        {
+            "version": 0,
+            f"v-{cpam.code}-accompagnements_termines": "10",
+            f"v-{cpam.code}-objectifs_atteints": "11",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "« dont objectifs totalement atteints » (11) ne peut pas dépasser « Accompagnements terminés » (10)." in html
+    assert Valeur.objects.count() == 0
+
+
+def test_negative_count_is_refused(org, client_for, rapport):
+    response = client_for(org.user("responsable")).post(url(org), {"version": 0, "v-region-publics_precarite": "-1"})
+    assert response.status_code == 200
+    assert "doit être positif ou nul" in response.content.decode()
+    assert Valeur.objects.count() == 0
+
+
+def test_totals_mismatch_during_entry_is_a_warning_not_a_block(org, client_for, rapport):
+    # The individual total for the region as a whole, domaines per CPAM: while agents enter their rows the
+    # totals differ; the save goes through and the total cell says so.
+    put(rapport, "personnes_aidees_individuel", 100)
+    client = client_for(org.user("agent"))
+    response = client.post(url(org), {"version": 0, f"v-{org.cpams[0].code}-domaine_acces_soins": "40"})
+    assert response.status_code == 302
+    html = client.get(url(org)).content.decode()
+    assert "Total de la région : « Personnes aidées individuellement » (100) doit être égal" in html
+
+
+def test_clearing_a_cell_deletes_the_figure(org, client_for, rapport):
+    put(rapport, "publics_precarite", 5)
+    response = client_for(org.user("responsable")).post(url(org), {"version": 0, "v-region-publics_precarite": ""})
+    assert response.status_code == 302
+    assert Valeur.objects.count() == 0
+
+
+def test_stale_version_is_a_conflict_and_keeps_the_input(org, client_for, rapport):
+    client = client_for(org.user("responsable"))
+    assert client.post(url(org), {"version": 0, "v-region-publics_precarite": "5"}).status_code == 302
+    response = client.post(url(org), {"version": 0, "v-region-publics_precarite": "6"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "modifiée par quelqu&#x27;un d&#x27;autre" in html
+    assert 'value="6"' in html
+    assert 'name="version" value="1"' in html
+    assert valeur(rapport, "publics_precarite") == D(5)
+
+
+@pytest.mark.parametrize(("role", "status"), [("relecteur", 403), ("agent_autre", 404), ("responsable_autre", 404)])
+def test_post_forbidden(org, client_for, rapport, role, status):
+    response = client_for(org.user(role)).post(url(org), {"version": 0, "v-region-publics_precarite": "5"})
+    assert response.status_code == status
+    assert Valeur.objects.count() == 0
+
+
+def test_post_to_transmitted_report_is_403(org, client_for, rapport):
+    rapport.etat = "transmis"
+    rapport.save()
+    response = client_for(org.user("responsable")).post(url(org), {"version": 0, "v-region-publics_precarite": "5"})
+    assert response.status_code == 403
+    html = client_for(org.user("responsable")).get(url(org)).content.decode()
+    assert 'name="v-region-publics_precarite"' not in html
+
+
+def test_totals_n1_and_evolution_are_shown(org, client_for, rapport, rapport_n1):
+    for caisse, n, n1 in [(org.cpams[0], 300, 200), (org.cpams[1], 100, 200)]:
+        put(rapport, "accompagnements_termines", n, caisse=caisse)
+        put(rapport_n1, "accompagnements_termines", n1, caisse=caisse)
+    put(rapport, "objectifs_atteints", 100, caisse=org.cpams[0])
+    html = client_for(org.user("relecteur")).get(url(org, "accompagnements_termines")).content.decode()
+    assert "<strong data-total" in html
+    assert "400</strong>" in html  # 300 + 100
+    assert "N−1 : 400" in html  # 200 + 200
+    assert "non calculable" in html  # taux N−1: no objectifs_atteints in 2024
+    assert "25,0\u00a0%" in html  # 100 / 400 for the region; 33,3 % for the first CPAM
+    assert "33,3\u00a0%" in html
+    assert 'name="v-' not in html  # the relecteur reads only
+
+
+def _add_units(org, count):
+    for i in range(count):
+        cpam = CaisseFactory(code=f"CPAM-X{i}", parent=org.region, type=Caisse.Type.PRIMAIRE)
+        SiteFactory(code=f"UL-X{i}", caisse=cpam)
+
+
+def test_query_count_does_not_grow_with_units(org, client_for, rapport, rapport_n1):
+    client = client_for(org.user("responsable"))
+    put(rapport, "publics_precarite", 5, caisse=org.cpams[0])
+    put(rapport_n1, "publics_precarite", 4, caisse=org.cpams[0])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url(org)).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()  # 2 CPAMs, 2 sites
+    _add_units(org, 8)  # 10 CPAMs, 10 sites
+    for i in range(8):
+        put(rapport, "publics_precarite", 5, caisse=Caisse.objects.get(code=f"CPAM-X{i}"))
+        put(rapport_n1, "publics_precarite", 4, site=Site.objects.get(code=f"UL-X{i}"))
+    assert count() == small
