@@ -2,9 +2,8 @@
 
 from django import forms
 
+from .interchange import MAX_BYTES
 from .plan import PLAN
-
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 class MotifForm(forms.Form):
@@ -43,7 +42,7 @@ class ImportForm(forms.Form):
 
     def clean_document(self):
         document = self.cleaned_data["document"]
-        if document.size > MAX_IMPORT_BYTES:
+        if document.size > MAX_BYTES:
             raise forms.ValidationError(
                 "Le fichier dépasse 10 Mo (%(taille)s Mo) : il ne peut pas être importé.",
                 params={"taille": f"{document.size / 1024 / 1024:.1f}".replace(".", ",")},

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<slug:code>/<int:annee>/archives/<int:numero>/", views_cycle.archive, name="rapport_archive"),
     path("<slug:code>/<int:annee>/historique/<str:section>/", views_cycle.historique, name="rapport_historique"),
     path("<slug:code>/<int:annee>/commentaires/", views_cycle.commenter, name="rapport_commenter"),
+    path("<slug:code>/<int:annee>/import/", views_cycle.importer, name="rapport_import"),
 ]

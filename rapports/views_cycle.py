@@ -6,11 +6,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from caisses.scoping import can_review, get_rapport, require_review
+from caisses.scoping import can_edit_region_data, can_review, get_rapport, require_region_edit, require_review
 
 from . import lifecycle, queries
 from .audit import section_code, section_history, section_slug
-from .forms_cycle import CommentaireForm, MotifForm
+from .forms_cycle import CommentaireForm, ImportForm, MotifForm
+from .interchange import Errors, import_document, parse_document
 from .models import Commentaire, Transition
 from .plan import PLAN, SECTION_HISTORY, SECTIONS
 from .validation import validate_rapport
@@ -51,6 +52,7 @@ def _transmission_page(request, rapport, *, refus=None, forms=None, status=200):
         },
         "commentaire_form": forms.get("commentaire") or CommentaireForm(),
         "peut_commenter": can_review(user),
+        "peut_importer": rapport.is_editable and can_edit_region_data(user, rapport.caisse),
         "historiques": [
             (partie, [(s, section_slug(s.code)) for s in partie.sections if s.code in SECTION_HISTORY])
             for partie in PLAN
@@ -143,4 +145,52 @@ def historique(request, code, annee, section):
             "evenements": section_history(rapport, code_section),
             "suivi": code_section in SECTION_HISTORY,
         },
+    )
+
+
+def _document_mismatch(doc, rapport):
+    """A clear error when the document is about another report than the page's, else ""."""
+    caisse = doc.get("caisse") if isinstance(doc, dict) else None
+    code = caisse.get("code") if isinstance(caisse, dict) else None
+    annee = doc.get("exercice") if isinstance(doc, dict) else None
+    if code == rapport.caisse.code and annee == rapport.exercice.annee:
+        return ""
+    return (
+        f"Ce document est le rapport {code or '(caisse non indiquée)'} {annee or '(exercice non indiqué)'}, "
+        f"pas celui de {rapport.caisse.code} {rapport.exercice.annee} : importez-le depuis la page de son propre "
+        "rapport, ou vérifiez le fichier choisi."
+    )
+
+
+@login_required
+def importer(request, code, annee):
+    rapport = get_rapport(request.user, code, annee)
+    require_region_edit(request.user, rapport)
+    errors = []
+    posted = request.method == "POST"
+    form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
+    if posted:
+        if form.is_valid():
+            errors = Errors()
+            doc = parse_document(form.cleaned_data["document"].read(), errors)
+            if not errors:
+                mismatch = _document_mismatch(doc, rapport)
+                if mismatch:
+                    errors.add("", mismatch)
+            if not errors:
+                result = import_document(doc)
+                errors = result.errors
+                if result.ok:
+                    messages.success(
+                        request,
+                        "Document importé : toutes ses données sont enregistrées."
+                        if result.changed
+                        else "Ce document est identique aux données enregistrées : rien n'a changé.",
+                    )
+                    return redirect("saisie", code=rapport.caisse.code, annee=rapport.exercice.annee)
+        status = 422
+    else:
+        status = 200
+    return render(
+        request, "rapports/import.html", {"rapport": rapport, "form": form, "erreurs": list(errors)}, status=status
     )

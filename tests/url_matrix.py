@@ -129,6 +129,9 @@ URL_CASES.update(
             kwargs=lambda org: {**rapport(org), "numero": 1}, setup=rapport_archive, expected=region_read()
         ),
         "rapport_historique": Case(kwargs=lambda org: {**rapport(org), "section": "III"}, expected=region_read()),
+        "rapport_import": Case(
+            kwargs=rapport, expected=statuses(404, administrateur=200, responsable=200, relecteur=403, agent=403)
+        ),
         "rapport_commenter": Case(
             kwargs=rapport,
             method="post",
