@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from rapports.editing import RapportVerrouilleAdminMixin
+
 from .models import GroupeIndicateurs, Indicateur, Regle, Valeur
 
 
@@ -54,7 +56,8 @@ class RegleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Valeur)
-class ValeurAdmin(SimpleHistoryAdmin):
+class ValeurAdmin(RapportVerrouilleAdminMixin, SimpleHistoryAdmin):
+    section = "II.1"  # writes through rapports.editing: none once the report is transmitted
     list_display = ["rapport", "indicateur", "caisse", "site", "valeur"]
     list_filter = ["rapport__exercice", "indicateur__groupe", "rapport__caisse"]
     search_fields = ["indicateur__code", "rapport__caisse__code", "caisse__code", "site__code"]

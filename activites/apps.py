@@ -11,7 +11,7 @@ class ActivitesConfig(AppConfig):
         from rapports.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_MANY
         from rapports.validation import CHECKS
 
-        from . import models, queries
+        from . import interchange, models, queries  # noqa: F401 — interchange registers partie_2 and partie_3
         from .checks import constats_ii1
         from .demo import fill_partie_deux
 

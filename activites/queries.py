@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
 from caisses.models import Caisse, Site
 from rapports.models import RapportAnnuel
 
@@ -59,10 +61,12 @@ def rule_specs():
         RuleSpec(
             nature=regle.nature,
             code=regle.indicateur.code if regle.indicateur_id else None,
-            termes=tuple(sorted(t.code for t in regle.termes.all())),
+            termes=tuple(t.code for t in sorted(regle.termes.all(), key=lambda t: (t.groupe.ordre, t.ordre, t.code))),
             niveau=regle.niveau,
         )
-        for regle in Regle.objects.filter(active=True).select_related("indicateur").prefetch_related("termes")
+        for regle in Regle.objects.filter(active=True)
+        .select_related("indicateur")
+        .prefetch_related(Prefetch("termes", queryset=Indicateur.objects.select_related("groupe")))
     ]
 
 

@@ -112,6 +112,12 @@ def evaluate(rules, values_by_unit, *, donnees=(), labels=None, totals_niveau=No
             if message:
                 broken_units = True
                 errors.append(Erreur(unit, rule.code, message, rule.niveau))
+        codes = {rule.code, *rule.termes}
+        contributing = [
+            u for u, figures in values_by_unit.items() if codes & {c for c, v in figures.items() if v is not None}
+        ]
+        if len(contributing) < 2:
+            continue  # the totals are that one unit's figures, already checked
         message = _compare(rule, _totals(values_by_unit), labels)
         if message:
             niveau = rule.niveau if broken_units or totals_niveau is None else totals_niveau

@@ -41,7 +41,12 @@ def test_zero_is_allowed_and_negative_is_an_error_at_its_cell():
 
 
 def test_sum_off_by_one_in_a_unit_is_an_error_at_the_unit_and_on_the_total():
-    errors = check({"CPAM-1": {"individuel": D(11), "domaine_a": D(4), "domaine_b": D(6)}})
+    errors = check(
+        {
+            "CPAM-1": {"individuel": D(11), "domaine_a": D(4), "domaine_b": D(6)},
+            "CPAM-2": {"individuel": D(3), "domaine_a": D(3)},
+        }
+    )
     cells = errors_by_cell(errors)
     assert set(cells) == {("CPAM-1", "individuel"), (TOTAL, "individuel")}
     message = cells[("CPAM-1", "individuel")][0].message
@@ -49,6 +54,11 @@ def test_sum_off_by_one_in_a_unit_is_an_error_at_the_unit_and_on_the_total():
         "« Personnes aidées individuellement » (11) doit être égal à la somme de : domaine_a, domaine_b (10)."
     )
     assert cells[(TOTAL, "individuel")][0].message.startswith("Total de la région : ")
+
+
+def test_one_unit_alone_is_not_reported_twice():
+    errors = check({REGION: {"individuel": D(11), "domaine_a": D(4), "domaine_b": D(6)}})
+    assert [e.key for e in errors] == [(REGION, "individuel")]
 
 
 def test_sum_split_between_units_and_region_row_is_checked_on_the_totals():
@@ -69,7 +79,7 @@ def test_sum_split_between_units_and_region_row_is_checked_on_the_totals():
 
 
 def test_totals_only_downgrade_does_not_hide_a_unit_error():
-    values = {"CPAM-1": {"individuel": D(1), "domaine_a": D(2)}}
+    values = {"CPAM-1": {"individuel": D(1), "domaine_a": D(2)}, "CPAM-2": {"domaine_b": D(1)}}
     errors = check(values, totals_niveau=AVERTISSEMENT)
     assert {e.key: e.niveau for e in errors} == {("CPAM-1", "individuel"): ERREUR, (TOTAL, "individuel"): ERREUR}
 

@@ -1,0 +1,302 @@
+"""`partie_2` and `partie_3` of the interchange document (INTERCHANGE.md), registered in rapports.interchange.
+
+A key missing from a part leaves that data as it is; a key present replaces it (`[]` empties a list,
+`null` removes the survey). Figures are checked against the catalogue of the exercice and against the
+catalogue's rules (`activites.rules`, on the whole document: totals included); a rule error is an import
+error at the path of the figure it concerns.
+"""
+
+from caisses.models import Caisse
+from rapports.interchange import (
+    INVALID,
+    expect_decimal,
+    expect_int,
+    expect_list,
+    expect_object,
+    expect_text,
+    index,
+    join,
+    json_number,
+    register_part,
+)
+from rapports.models import PartieTrois
+
+from . import queries, rules, services
+from .models import Indicateur
+from .queries import Unite
+
+TEXTS = ("evolution_nature_activites", "etudiants_commentaire", "coordination_commentaire", "autres_activites")
+KEYS = ("indicateurs", "etudiants", "circonscriptions", "enquete_satisfaction", *TEXTS)
+TEXT_MAX = 200_000
+SECTIONS_II = ("II.1", "II.2", "II.3", "II.4")
+
+
+def _rows(value, path, errors, validate_row):
+    items = expect_list(value, path, errors)
+    if items is INVALID:
+        return INVALID
+    rows = [validate_row(item, index(path, i)) for i, item in enumerate(items)]
+    return INVALID if any(row is INVALID for row in rows) else rows
+
+
+def _all_valid(values):
+    return values if all(v is not INVALID for v in values.values()) else INVALID
+
+
+def _validate_indicateurs(items, path, ctx, errors):
+    items = expect_list(items, path, errors)
+    if items is INVALID:
+        return INVALID
+    catalogue = {i.code: i for i in queries.catalogue(ctx.annee)} if ctx.annee else {}
+    known = set(Indicateur.objects.values_list("code", flat=True))
+    values, paths, ok = {}, {}, True
+    for i, item in enumerate(items):
+        p = index(path, i)
+        item = expect_object(item, p, errors, required=("code", "unite", "valeur"))
+        if item is INVALID:
+            ok = False
+            continue
+        code, unite = item["code"], item["unite"]
+        indicateur = catalogue.get(code) if isinstance(code, str) else None
+        if indicateur is None:
+            ok = False
+            if not isinstance(code, str):
+                errors.add(join(p, "code"), "doit être un code d'indicateur (texte)")
+            elif code in known:
+                errors.add(join(p, "code"), f"indicateur « {code} » hors d'usage pour l'exercice {ctx.annee}")
+            else:
+                errors.add(join(p, "code"), f"indicateur inconnu : « {code} »")
+        elif indicateur.is_ratio:
+            ok = False
+            errors.add(join(p, "code"), f"« {code} » est un ratio calculé : il ne figure pas dans le document")
+        if unite is not None and (not isinstance(unite, str) or unite not in ctx.unit_codes):
+            ok = False
+            shown = f"« {unite} »" if isinstance(unite, str) else "valeur qui n'est pas un code"
+            errors.add(join(p, "unite"), f"unité (CPAM ou site) inconnue ou hors de la région : {shown}")
+        places = indicateur.decimales if indicateur else 2
+        valeur = expect_decimal(item["valeur"], join(p, "valeur"), errors, places=places, minimum=None)
+        if valeur is INVALID or indicateur is None or indicateur.is_ratio or not ok:
+            ok = False
+            continue
+        if code in values.get(unite, {}):
+            errors.add(p, f"valeur en double pour « {code} » et l'unité {unite or 'région (ensemble)'}")
+            ok = False
+            continue
+        values.setdefault(unite, {})[code] = valeur
+        paths[(unite, code)] = join(p, "valeur")
+    if not ok:
+        return INVALID
+    found = rules.evaluate_rapport_values(values, list(catalogue.values()), queries.rule_specs())
+    first_path = {}
+    for (_unit, code), p in paths.items():
+        first_path.setdefault(code, p)
+    for erreur in found:
+        if erreur.is_error:
+            errors.add(paths.get(erreur.key) or first_path.get(erreur.code, path), erreur.message)
+    if any(e.is_error for e in found):
+        return INVALID
+    return values
+
+
+def _etudiant(errors):
+    def validate(item, p):
+        item = expect_object(item, p, errors, required=("ecole", "nombre", "duree_semaines"))
+        if item is INVALID:
+            return INVALID
+        return _all_valid(
+            {
+                "ecole": expect_text(item["ecole"], join(p, "ecole"), errors, max_length=250, required=True),
+                "nombre": expect_int(item["nombre"], join(p, "nombre"), errors),
+                "duree_semaines": expect_decimal(
+                    item["duree_semaines"], join(p, "duree_semaines"), errors, places=1, maximum=520
+                ),
+            }
+        )
+
+    return validate
+
+
+def _circonscription(errors):
+    def validate(item, p):
+        item = expect_object(item, p, errors, required=("nom", "territoire", "referent"))
+        if item is INVALID:
+            return INVALID
+        return _all_valid(
+            {
+                "nom": expect_text(item["nom"], join(p, "nom"), errors, max_length=200, required=True),
+                "territoire": expect_text(item["territoire"], join(p, "territoire"), errors, max_length=250),
+                "referent": expect_text(item["referent"], join(p, "referent"), errors, max_length=200),
+            }
+        )
+
+    return validate
+
+
+def _pourcent(value, path, errors, nullable=False):
+    return expect_decimal(value, path, errors, places=2, minimum=0, maximum=100, nullable=nullable)
+
+
+def _validate_enquete(value, path, errors):
+    if value is None:
+        return None
+    value = expect_object(
+        value, path, errors, required=("periode", "echantillon", "taux_reponse", "organisme", "items")
+    )
+    if value is INVALID:
+        return INVALID
+
+    def item(row, p):
+        row = expect_object(row, p, errors, required=("dimension", "satisfaits_pct", "tres_satisfaits_pct"))
+        if row is INVALID:
+            return INVALID
+        return _all_valid(
+            {
+                "dimension": expect_text(row["dimension"], join(p, "dimension"), errors, max_length=250, required=True),
+                "satisfaits_pct": _pourcent(row["satisfaits_pct"], join(p, "satisfaits_pct"), errors),
+                "tres_satisfaits_pct": _pourcent(
+                    row["tres_satisfaits_pct"], join(p, "tres_satisfaits_pct"), errors, nullable=True
+                ),
+            }
+        )
+
+    enquete = _all_valid(
+        {
+            "periode": expect_text(value["periode"], join(path, "periode"), errors, max_length=200, required=True),
+            "echantillon": expect_int(value["echantillon"], join(path, "echantillon"), errors),
+            "taux_reponse": _pourcent(value["taux_reponse"], join(path, "taux_reponse"), errors),
+            "organisme": expect_text(value["organisme"], join(path, "organisme"), errors, max_length=250),
+        }
+    )
+    items = _rows(value["items"], join(path, "items"), errors, item)
+    if enquete is INVALID or items is INVALID:
+        return INVALID
+    return {"enquete": enquete, "items": items}
+
+
+def validate_partie_2(data, path, ctx, errors):
+    data = expect_object(data, path, errors, optional=KEYS)
+    if data is INVALID:
+        return INVALID
+    cleaned = {}
+    if "indicateurs" in data:
+        cleaned["indicateurs"] = _validate_indicateurs(data["indicateurs"], join(path, "indicateurs"), ctx, errors)
+    for key in TEXTS:
+        if key in data:
+            cleaned[key] = expect_text(data[key], join(path, key), errors, max_length=TEXT_MAX)
+    if "etudiants" in data:
+        cleaned["etudiants"] = _rows(data["etudiants"], join(path, "etudiants"), errors, _etudiant(errors))
+    if "circonscriptions" in data:
+        cleaned["circonscriptions"] = _rows(
+            data["circonscriptions"], join(path, "circonscriptions"), errors, _circonscription(errors)
+        )
+    if "enquete_satisfaction" in data:
+        cleaned["enquete_satisfaction"] = _validate_enquete(
+            data["enquete_satisfaction"], join(path, "enquete_satisfaction"), errors
+        )
+    return _all_valid(cleaned)
+
+
+def _unite(ctx, code):
+    if code is None:
+        return Unite(None, "region", None, ctx.region.code, "Région (ensemble)")
+    unit = ctx.unit(code)
+    kind = "caisse" if isinstance(unit, Caisse) else "site"
+    return Unite(code, kind, unit.pk, code, unit.nom)
+
+
+def write_partie_2(cleaned, ctx):
+    rapport = ctx.rapport
+    if "indicateurs" in cleaned:
+        values = cleaned["indicateurs"]
+        wanted = {(unit, code): value for unit, figures in values.items() for code, value in figures.items()}
+        services.replace_valeurs(rapport, wanted, {unit: _unite(ctx, unit) for unit in values})
+    texts = {key: cleaned[key] for key in TEXTS if key in cleaned}
+    if texts:
+        services.write_partie_deux(rapport, **texts)
+    if "etudiants" in cleaned:
+        services.write_etudiants(rapport, cleaned["etudiants"])
+    if "circonscriptions" in cleaned:
+        services.write_circonscriptions(rapport, cleaned["circonscriptions"])
+    if "enquete_satisfaction" in cleaned:
+        enquete = cleaned["enquete_satisfaction"]
+        if enquete is None:
+            services.write_enquete(rapport, None, [])
+        else:
+            services.write_enquete(rapport, enquete["enquete"], enquete["items"])
+
+
+def _valeur(value, decimales):
+    return json_number(value) if decimales == 0 else json_number(value, places=decimales)
+
+
+def export_partie_2(rapport):
+    decimales = dict(Indicateur.objects.values_list("code", "decimales"))
+    indicateurs = [
+        {"code": code, "unite": unit, "valeur": _valeur(value, decimales.get(code, 0))}
+        for unit, figures in queries.valeurs_par_unite(rapport).items()
+        for code, value in figures.items()
+    ]
+    indicateurs.sort(key=lambda item: (item["code"], item["unite"] or ""))
+    partie = queries.partie_deux(rapport)
+    enquete = queries.enquete(rapport)
+    return {
+        "indicateurs": indicateurs,
+        "evolution_nature_activites": partie.evolution_nature_activites,
+        "etudiants": [
+            {"ecole": e.ecole, "nombre": e.nombre, "duree_semaines": json_number(e.duree_semaines)}
+            for e in queries.etudiants(rapport)
+        ],
+        "etudiants_commentaire": partie.etudiants_commentaire,
+        "circonscriptions": [
+            {"nom": c.nom, "territoire": c.territoire, "referent": c.referent}
+            for c in queries.circonscriptions(rapport)
+        ],
+        "coordination_commentaire": partie.coordination_commentaire,
+        "autres_activites": partie.autres_activites,
+        "enquete_satisfaction": None
+        if enquete is None
+        else {
+            "periode": enquete.periode,
+            "echantillon": enquete.echantillon,
+            "taux_reponse": json_number(enquete.taux_reponse, places=2),
+            "organisme": enquete.organisme,
+            "items": [
+                {
+                    "dimension": item.dimension,
+                    "satisfaits_pct": json_number(item.satisfaits_pct, places=2),
+                    "tres_satisfaits_pct": json_number(item.tres_satisfaits_pct, places=2),
+                }
+                for item in enquete.items.all()
+            ],
+        },
+    }
+
+
+def validate_partie_3(data, path, ctx, errors):
+    data = expect_object(data, path, errors, optional=("observations",))
+    if data is INVALID:
+        return INVALID
+    if "observations" not in data:
+        return {}
+    text = expect_text(data["observations"], join(path, "observations"), errors, max_length=TEXT_MAX)
+    return INVALID if text is INVALID else {"observations": text}
+
+
+def write_partie_3(cleaned, ctx):
+    if "observations" not in cleaned:
+        return
+    partie, _ = PartieTrois.objects.get_or_create(rapport=ctx.rapport)
+    if partie.observations != cleaned["observations"]:
+        partie.observations = cleaned["observations"]
+        partie.save(update_fields=["observations"])
+
+
+def export_partie_3(rapport):
+    text = PartieTrois.objects.filter(rapport=rapport).values_list("observations", flat=True).first()
+    return {"observations": text or ""}
+
+
+register_part(
+    "partie_2", validate=validate_partie_2, write=write_partie_2, export=export_partie_2, sections=SECTIONS_II
+)
+register_part("partie_3", validate=validate_partie_3, write=write_partie_3, export=export_partie_3, sections=("III",))
