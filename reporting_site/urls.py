@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("rapports/", include("rapports.urls")),
     path("rapports/", include("activites.urls")),
+    path("national/", include("rapports.urls_national")),
     path("", include("caisses.urls")),
 ]

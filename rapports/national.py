@@ -1,0 +1,511 @@
+"""The national view of one exercice: every region's report side by side, with national totals and ratios.
+
+`synthese_nationale(annee)` is the one entry point; the page, the spreadsheet, the CSV and the synthesis PDF
+draw from it, in a fixed number of queries whatever the number of regions. The figures come from the data
+apps — Part II totals from `activites.aggregation.tableau_national`, staff ETP and the training rate from
+`effectifs` (PartieUn and `formulas.taux_formation`), section completeness from `rapports.plan`. The only
+figure this module computes is the national view's own ratio: people helped per ETP of social worker.
+National ratios are computed from the national totals, never averaged over regions.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import Http404
+
+from caisses import numbers
+from caisses.models import Caisse, Exercice
+
+from .models import RapportAnnuel
+from .plan import SECTIONS, EtatSection, section_states_many
+
+PERSONNES_TOTAL = "personnes_aidees_total"
+PERSONNES_INDIVIDUEL = "personnes_aidees_individuel"
+PERSONNES_COLLECTIF = "personnes_aidees_collectif"
+
+
+def par_etp(personnes, etp):
+    """People helped per ETP of social worker; None ("non calculable") without people or without staff."""
+    if personnes is None or etp is None or etp == 0:
+        return None
+    return Decimal(personnes) / Decimal(etp)
+
+
+def _sum(values):
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+@dataclass
+class Chiffres:
+    """The key figures of one region (or of the nation) for one exercice; None where nothing was entered."""
+
+    personnes_aidees: Decimal | None = None
+    individuel: Decimal | None = None
+    collectif: Decimal | None = None
+    etp_reel: Decimal | None = None
+    etp_assistants_sociaux: Decimal | None = None
+    jours_formation: Decimal | None = None
+    taux_formation: Decimal | None = None
+
+    @property
+    def personnes_par_etp(self):
+        return par_etp(self.personnes_aidees, self.etp_assistants_sociaux)
+
+
+def chiffres_region(partie_2, partie_1):
+    """A region's key figures from its Part II totals ({code: value}) and its PartieUn (or None)."""
+    partie_2 = partie_2 or {}
+    has_staff = partie_1 is not None and bool(partie_1.lignes)
+    return Chiffres(
+        personnes_aidees=partie_2.get(PERSONNES_TOTAL),
+        individuel=partie_2.get(PERSONNES_INDIVIDUEL),
+        collectif=partie_2.get(PERSONNES_COLLECTIF),
+        etp_reel=partie_1.etp_reel if has_staff else None,
+        etp_assistants_sociaux=partie_1.etp_assistants_sociaux if has_staff else None,
+        jours_formation=partie_1.jours_formation if partie_1 is not None and partie_1.formations else None,
+        taux_formation=partie_1.taux_formation if has_staff else None,
+    )
+
+
+def chiffres_nation(national_2, regions, jours_theoriques):
+    """The nation's key figures: Part II from the aggregation module, staff summed, rates from those totals."""
+    from effectifs import formulas
+
+    national_2 = national_2 or {}
+    etp_as = _sum(c.etp_assistants_sociaux for c in regions)
+    jours = _sum(c.jours_formation for c in regions)
+    return Chiffres(
+        personnes_aidees=national_2.get(PERSONNES_TOTAL),
+        individuel=national_2.get(PERSONNES_INDIVIDUEL),
+        collectif=national_2.get(PERSONNES_COLLECTIF),
+        etp_reel=_sum(c.etp_reel for c in regions),
+        etp_assistants_sociaux=etp_as,
+        jours_formation=jours,
+        taux_formation=formulas.taux_formation(jours or 0, etp_as or 0, jours_theoriques) if etp_as else None,
+    )
+
+
+@dataclass
+class LigneRegion:
+    """One region in the national view."""
+
+    region: Caisse
+    rapport: RapportAnnuel  # unsaved (brouillon) while nobody opened the report
+    en_retard: bool
+    sections: dict  # {section code: EtatSection value}
+    n: Chiffres
+    n1: Chiffres
+
+    @property
+    def etat(self):
+        return self.rapport.etat
+
+    @property
+    def etat_libelle(self):
+        if self.rapport.pk is None:
+            return "Non commencé"
+        return self.rapport.get_etat_display()
+
+    @property
+    def sections_completes(self):
+        return sum(1 for state in self.sections.values() if state == EtatSection.COMPLET)
+
+    @property
+    def sections_detail(self):
+        """[(Section, state, label)] in the plan's order."""
+        return [(SECTIONS[code], state, EtatSection.LABELS[state]) for code, state in self.sections.items()]
+
+    @property
+    def evolution_personnes(self):
+        return numbers.evolution(self.n.personnes_aidees, self.n1.personnes_aidees)
+
+
+@dataclass
+class SyntheseNationale:
+    exercice: Exercice
+    exercice_n1: Exercice | None
+    lignes: list  # [LigneRegion], by region code
+    total: Chiffres
+    total_n1: Chiffres
+    tableau: object  # activites.aggregation.TableauNational of the exercice (every indicator × region)
+    today: object = None
+    nombre_sections: int = field(default=len(SECTIONS))
+
+    @property
+    def annee(self):
+        return self.exercice.annee
+
+    @property
+    def sections_possibles(self):
+        return self.nombre_sections * len(self.lignes)
+
+    @property
+    def transmis(self):
+        return sum(1 for ligne in self.lignes if ligne.rapport.is_transmitted)
+
+    @property
+    def en_retard(self):
+        return sum(1 for ligne in self.lignes if ligne.en_retard)
+
+
+def synthese_nationale(annee, today=None):
+    """Every region's report of exercice `annee` with its key figures, N−1 and the national totals; 404 if unknown.
+
+    A fixed number of queries: exercices, regions, reports (both years), Part I (2), Part II (2 per year), and the
+    section states (one or two per section).
+    """
+    from activites import aggregation
+    from effectifs.queries import parties_1_resumees
+
+    exercices = {e.annee: e for e in Exercice.objects.filter(annee__in=(annee, annee - 1))}
+    if annee not in exercices:
+        raise Http404("Exercice inconnu.")
+    exercice, exercice_n1 = exercices[annee], exercices.get(annee - 1)
+    regions = list(Caisse.objects.regionales().order_by("code"))
+    rapports = list(
+        RapportAnnuel.objects.filter(caisse__in=regions, exercice__in=exercices.values()).select_related(
+            "caisse", "exercice"
+        )
+    )
+    parties_1 = parties_1_resumees(rapports)
+    by_key = {(r.caisse_id, r.exercice.annee): r for r in rapports}
+    tableau = aggregation.tableau_national(annee)
+    tableau_n1 = aggregation.tableau_national(annee - 1) if exercice_n1 else None
+    rapports_n = [r for r in rapports if r.exercice_id == exercice.pk]
+    states = section_states_many(rapports_n)
+    empty_states = dict.fromkeys(SECTIONS, EtatSection.VIDE)
+
+    lignes = []
+    for region in regions:
+        rapport = by_key.get((region.pk, annee)) or RapportAnnuel(caisse=region, exercice=exercice)
+        rapport_n1 = by_key.get((region.pk, annee - 1))
+        lignes.append(
+            LigneRegion(
+                region=region,
+                rapport=rapport,
+                en_retard=rapport.is_late(today),
+                sections=states.get(rapport.pk, empty_states),
+                n=chiffres_region(tableau.par_region.get(region.pk), parties_1.get(rapport.pk)),
+                n1=chiffres_region(
+                    tableau_n1.par_region.get(region.pk) if tableau_n1 else None,
+                    parties_1.get(rapport_n1.pk) if rapport_n1 else None,
+                ),
+            )
+        )
+    return SyntheseNationale(
+        exercice=exercice,
+        exercice_n1=exercice_n1,
+        lignes=lignes,
+        total=chiffres_nation(tableau.national, [ligne.n for ligne in lignes], exercice.jours_theoriques_travail),
+        total_n1=chiffres_nation(
+            tableau_n1.national if tableau_n1 else None,
+            [ligne.n1 for ligne in lignes],
+            exercice_n1.jours_theoriques_travail if exercice_n1 else 0,
+        ),
+        tableau=tableau,
+        today=today,
+    )
+
+
+# --- The table's columns: one definition for the page, the sort, the spreadsheet and the CSV -----------------
+
+
+@dataclass(frozen=True)
+class Colonne:
+    cle: str  # the ?tri= value
+    libelle: str
+    valeur: object  # LigneRegion → raw value (str, bool, int, Decimal or None): sort key and spreadsheet cell
+    format: str = "texte"  # texte, oui_non, nombre, pourcent, evolution
+    decimales: int = 0
+    total: object = None  # SyntheseNationale → raw value of the national row, or None
+    affiche: object = None  # LigneRegion → text, when the raw value alone cannot say it (evolution)
+    affiche_total: object = None  # SyntheseNationale → text of the national row
+    sur_page: bool = True  # False: in the files only (the page shows it elsewhere)
+
+    @property
+    def numerique(self):
+        return self.format not in ("texte", "oui_non")
+
+    def texte(self, value):
+        """A raw value in French format, as the page and the PDF show it."""
+        if self.format == "oui_non":
+            return "Oui" if value else "Non"
+        if self.format == "pourcent":
+            return numbers.format_pourcent(value, self.decimales)
+        if self.format in ("nombre", "evolution"):
+            return numbers.format_nombre(value, self.decimales)
+        return "" if value is None else str(value)
+
+    def cellule(self, ligne):
+        return self.affiche(ligne) if self.affiche else self.texte(self.valeur(ligne))
+
+    def cellule_total(self, synthese):
+        if self.affiche_total:
+            return self.affiche_total(synthese)
+        return self.texte(self.total(synthese)) if self.total else ""
+
+
+def colonnes(annee):
+    n1 = annee - 1
+    return [
+        Colonne("region", "Caisse régionale", lambda r: r.region.nom),
+        Colonne("code", "Code", lambda r: r.region.code, sur_page=False),
+        Colonne("etat", "État du rapport", lambda r: r.etat_libelle),
+        Colonne("retard", "En retard", lambda r: r.en_retard, "oui_non"),
+        Colonne(
+            "sections",
+            "Sections complètes",
+            lambda r: r.sections_completes,
+            "nombre",
+            total=lambda s: sum(ligne.sections_completes for ligne in s.lignes),
+        ),
+        Colonne(
+            "personnes",
+            f"Personnes aidées {annee}",
+            lambda r: r.n.personnes_aidees,
+            "nombre",
+            total=lambda s: s.total.personnes_aidees,
+        ),
+        Colonne(
+            "personnes_n1",
+            f"Personnes aidées {n1}",
+            lambda r: r.n1.personnes_aidees,
+            "nombre",
+            total=lambda s: s.total_n1.personnes_aidees,
+        ),
+        Colonne(
+            "evolution",
+            f"Évolution {n1}–{annee}",
+            lambda r: r.evolution_personnes,
+            "evolution",
+            2,
+            total=lambda s: numbers.evolution(s.total.personnes_aidees, s.total_n1.personnes_aidees),
+            affiche=lambda r: numbers.format_evolution(r.n.personnes_aidees, r.n1.personnes_aidees),
+            affiche_total=lambda s: numbers.format_evolution(s.total.personnes_aidees, s.total_n1.personnes_aidees),
+        ),
+        Colonne(
+            "individuel",
+            "dont individuellement",
+            lambda r: r.n.individuel,
+            "nombre",
+            total=lambda s: s.total.individuel,
+        ),
+        Colonne(
+            "collectif", "dont collectivement", lambda r: r.n.collectif, "nombre", total=lambda s: s.total.collectif
+        ),
+        Colonne(
+            "etp",
+            "ETP réel au 31 décembre",
+            lambda r: r.n.etp_reel,
+            "nombre",
+            2,
+            total=lambda s: s.total.etp_reel,
+        ),
+        Colonne(
+            "etp_as",
+            "dont ETP d'assistants sociaux",
+            lambda r: r.n.etp_assistants_sociaux,
+            "nombre",
+            2,
+            total=lambda s: s.total.etp_assistants_sociaux,
+        ),
+        Colonne(
+            "formation",
+            "Temps passé en formation",
+            lambda r: r.n.taux_formation,
+            "pourcent",
+            1,
+            total=lambda s: s.total.taux_formation,
+        ),
+        Colonne(
+            "par_etp",
+            "Personnes aidées par ETP d'assistant social",
+            lambda r: r.n.personnes_par_etp,
+            "nombre",
+            1,
+            total=lambda s: s.total.personnes_par_etp,
+        ),
+    ]
+
+
+# --- Filtering and sorting (server side) ---------------------------------------------------------------------
+
+
+def filtrer(lignes, etat="", retard=False, recherche=""):
+    """The regions in a state, late only, or whose name or code contains `recherche` (case and accents kept)."""
+    recherche = recherche.strip().casefold()
+    result = []
+    for ligne in lignes:
+        if etat and ligne.etat != etat:
+            continue
+        if retard and not ligne.en_retard:
+            continue
+        if recherche and recherche not in ligne.region.nom.casefold() and recherche not in ligne.region.code.casefold():
+            continue
+        result.append(ligne)
+    return result
+
+
+def trier(lignes, colonne, descendant=False):
+    """Sorted by one column; regions without a value always come last, then by name."""
+    present = [ligne for ligne in lignes if colonne.valeur(ligne) is not None]
+    missing = [ligne for ligne in lignes if colonne.valeur(ligne) is None]
+
+    def key(ligne):
+        value = colonne.valeur(ligne)
+        return value.casefold() if isinstance(value, str) else value
+
+    present.sort(key=lambda ligne: ligne.region.nom.casefold())
+    present.sort(key=key, reverse=descendant)
+    missing.sort(key=lambda ligne: ligne.region.nom.casefold())
+    return present + missing
+
+
+# --- The national totals table and the charts ---------------------------------------------------------------
+
+
+def totaux_nationaux(synthese):
+    """[(label, N, N−1, decimals, is_rate)] of the national totals and ratios, for the N / N−1 / evolution table."""
+    n, n1 = synthese.total, synthese.total_n1
+    return [
+        ("Personnes aidées", n.personnes_aidees, n1.personnes_aidees, 0, False),
+        ("dont individuellement", n.individuel, n1.individuel, 0, False),
+        ("dont collectivement", n.collectif, n1.collectif, 0, False),
+        ("ETP réel au 31 décembre", n.etp_reel, n1.etp_reel, 2, False),
+        ("dont ETP d'assistants sociaux", n.etp_assistants_sociaux, n1.etp_assistants_sociaux, 2, False),
+        ("Jours de formation", n.jours_formation, n1.jours_formation, 1, False),
+        ("Temps passé en formation", n.taux_formation, n1.taux_formation, 1, True),
+        ("Personnes aidées par ETP d'assistant social", n.personnes_par_etp, n1.personnes_par_etp, 1, False),
+    ]
+
+
+def tableau_totaux(synthese):
+    from .report import Tableau
+
+    def fmt(value, decimals, is_rate):
+        return numbers.format_pourcent(value, decimals) if is_rate else numbers.format_nombre(value, decimals)
+
+    annee = synthese.annee
+    return Tableau(
+        colonnes=[("Chiffre clé", False), (str(annee), True), (str(annee - 1), True), ("Évolution", True)],
+        lignes=[
+            [label, fmt(n, decimals, rate), fmt(n1, decimals, rate), numbers.format_evolution(n, n1)]
+            for label, n, n1, decimals, rate in totaux_nationaux(synthese)
+        ],
+        legende=f"Totaux et ratios nationaux, exercice {annee} et {annee - 1} (ratios calculés sur les totaux)",
+    )
+
+
+def graphiques(synthese, lignes):
+    """Charts comparing the regions (in the order of `lignes`), each with its caption and data table."""
+    from . import charts
+    from .report import Graphique, Tableau
+
+    if not lignes:
+        return []
+    annee = synthese.annee
+    any_value = {
+        "personnes": any(ligne.n.personnes_aidees is not None for ligne in lignes),
+        "par_etp": any(ligne.n.personnes_par_etp is not None for ligne in lignes),
+        "formation": any(ligne.n.taux_formation is not None for ligne in lignes),
+    }
+    noms = [ligne.region.nom for ligne in lignes]
+    nombre = numbers.format_nombre
+    total = synthese.total
+    result = {
+        "personnes": lambda: Graphique(
+            titre="Personnes aidées par région",
+            legende=f"Personnes aidées individuellement et collectivement par région, exercice {annee}.",
+            image=charts.bar_chart(
+                noms,
+                [
+                    ("Individuellement", [ligne.n.individuel for ligne in lignes]),
+                    ("Collectivement", [ligne.n.collectif for ligne in lignes]),
+                ],
+                ylabel="personnes",
+                horizontal=True,
+            ),
+            tableau=Tableau(
+                colonnes=[("Caisse régionale", False), ("Individuellement", True), ("Collectivement", True)],
+                lignes=[[ligne.region.nom, nombre(ligne.n.individuel), nombre(ligne.n.collectif)] for ligne in lignes],
+                total=["France entière", nombre(total.individuel), nombre(total.collectif)],
+                legende="Personnes aidées",
+            ),
+        ),
+        "par_etp": lambda: Graphique(
+            titre="Personnes aidées par ETP d'assistant social",
+            legende=(
+                f"Personnes aidées par ETP d'assistant social au 31 décembre, exercice {annee} ; "
+                f"France entière : {nombre(total.personnes_par_etp, 1)}."
+            ),
+            image=charts.bar_chart(
+                noms,
+                [("Personnes aidées par ETP", [ligne.n.personnes_par_etp for ligne in lignes])],
+                ylabel="personnes par ETP",
+                horizontal=True,
+            ),
+            tableau=Tableau(
+                colonnes=[
+                    ("Caisse régionale", False),
+                    ("Personnes aidées", True),
+                    ("ETP d'assistants sociaux", True),
+                    ("Par ETP", True),
+                ],
+                lignes=[
+                    [
+                        ligne.region.nom,
+                        nombre(ligne.n.personnes_aidees),
+                        nombre(ligne.n.etp_assistants_sociaux, 2),
+                        nombre(ligne.n.personnes_par_etp, 1),
+                    ]
+                    for ligne in lignes
+                ],
+                total=[
+                    "France entière",
+                    nombre(total.personnes_aidees),
+                    nombre(total.etp_assistants_sociaux, 2),
+                    nombre(total.personnes_par_etp, 1),
+                ],
+                legende="Personnes aidées par ETP d'assistant social",
+            ),
+        ),
+        "formation": lambda: Graphique(
+            titre="Temps passé en formation",
+            legende=(
+                f"Temps passé en formation (% du temps de travail des assistants sociaux), exercice {annee} ; "
+                f"France entière : {numbers.format_pourcent(total.taux_formation, 1)}."
+            ),
+            image=charts.bar_chart(
+                noms,
+                [("Temps passé en formation (%)", [ligne.n.taux_formation for ligne in lignes])],
+                ylabel="%",
+                horizontal=True,
+            ),
+            tableau=Tableau(
+                colonnes=[
+                    ("Caisse régionale", False),
+                    ("Jours de formation", True),
+                    ("ETP d'assistants sociaux", True),
+                    ("Temps passé en formation", True),
+                ],
+                lignes=[
+                    [
+                        ligne.region.nom,
+                        nombre(ligne.n.jours_formation, 1),
+                        nombre(ligne.n.etp_assistants_sociaux, 2),
+                        numbers.format_pourcent(ligne.n.taux_formation, 1),
+                    ]
+                    for ligne in lignes
+                ],
+                total=[
+                    "France entière",
+                    nombre(total.jours_formation, 1),
+                    nombre(total.etp_assistants_sociaux, 2),
+                    numbers.format_pourcent(total.taux_formation, 1),
+                ],
+                legende="Temps passé en formation",
+            ),
+        ),
+    }
+    return [build() for key, build in result.items() if any_value[key]]

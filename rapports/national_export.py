@@ -1,0 +1,198 @@
+"""The national view as files people open in a spreadsheet: XLSX (openpyxl) and CSV for French Excel.
+
+Numbers stay numbers (with number formats) so that people can compute with them; every text cell that a
+spreadsheet could take for a formula (= + - @ tab CR NUL at the start: a region, site or indicator name typed by
+someone) is stored as plain text — a string cell with Excel's "quote prefix" in XLSX, a leading apostrophe in CSV.
+"""
+
+import csv
+import io
+from decimal import ROUND_HALF_UP, Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .national import colonnes
+from .plan import SECTIONS, EtatSection
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+NATIONAL_LABEL = "France entière"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def is_formula_like(text):
+    return text.startswith(FORMULA_STARTS)
+
+
+def csv_text(value):
+    """A text for a CSV cell: prefixed with an apostrophe when a spreadsheet would read it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if is_formula_like(text) else text
+
+
+def _number_format(decimals):
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _percent_format(decimals, signed=False):
+    body = "0" + ("." + "0" * decimals if decimals else "") + "%"
+    return f"+{body};-{body};{body}" if signed else body
+
+
+def set_text(cell, value):
+    """A string cell that can never be a formula (control characters illegal in XLSX are dropped)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+    cell.value = text
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+
+
+def set_number(cell, value, number_format, percent=False):
+    if value is None:
+        cell.value = None
+        return
+    value = Decimal(value)
+    cell.value = float(value / 100 if percent else value)
+    cell.number_format = number_format
+
+
+def _set_column(cell, colonne, value):
+    if colonne.format == "oui_non":
+        set_text(cell, colonne.texte(value))
+    elif colonne.format == "pourcent":
+        set_number(cell, value, _percent_format(colonne.decimales), percent=True)
+    elif colonne.format == "evolution":
+        set_number(cell, value, _percent_format(colonne.decimales, signed=True), percent=True)
+    elif colonne.numerique:
+        set_number(cell, value, _number_format(colonne.decimales))
+    else:
+        set_text(cell, value)
+
+
+def _header(ws, labels, row=1):
+    for index, label in enumerate(labels, start=1):
+        cell = ws.cell(row=row, column=index)
+        set_text(cell, label)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+
+
+def _widths(ws, widths):
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def sheet_synthese(ws, synthese, lignes):
+    cols = colonnes(synthese.annee)
+    section_codes = list(SECTIONS)
+    _header(
+        ws,
+        [
+            *(c.libelle for c in cols),
+            "Date limite de transmission",
+            *(f"Section {code}" for code in section_codes),
+        ],
+    )
+    for row, ligne in enumerate(lignes, start=2):
+        for index, colonne in enumerate(cols, start=1):
+            _set_column(ws.cell(row=row, column=index), colonne, colonne.valeur(ligne))
+        date_cell = ws.cell(row=row, column=len(cols) + 1, value=synthese.exercice.date_limite)
+        date_cell.number_format = "DD/MM/YYYY"
+        for offset, code in enumerate(section_codes, start=len(cols) + 2):
+            set_text(ws.cell(row=row, column=offset), EtatSection.LABELS[ligne.sections[code]])
+    total_row = len(lignes) + 2
+    set_text(ws.cell(row=total_row, column=1), NATIONAL_LABEL)
+    for index, colonne in enumerate(cols, start=1):
+        if colonne.total:
+            _set_column(ws.cell(row=total_row, column=index), colonne, colonne.total(synthese))
+        ws.cell(row=total_row, column=index).font = Font(bold=True)
+    _widths(ws, [28, 12, 22, 10, 12, *([16] * (len(cols) - 5)), 14, *([11] * len(section_codes))])
+
+
+def sheet_indicateurs(ws, synthese):
+    """Every indicator of the catalogue (and the computed totals) × region, as the aggregation module totals them."""
+    tableau = synthese.tableau
+    regions = [ligne.region for ligne in synthese.lignes]
+    _header(ws, ["Code", "Indicateur", "Groupe", "Unité", *(f"{r.nom} ({r.code})" for r in regions), NATIONAL_LABEL])
+    for row, spec in enumerate(tableau.specs, start=2):
+        for column, text in enumerate((spec.code, spec.libelle, spec.groupe, spec.unite_mesure), start=1):
+            set_text(ws.cell(row=row, column=column), text)
+        values = [tableau.par_region.get(region.pk, {}).get(spec.code) for region in regions]
+        values.append(tableau.national.get(spec.code))
+        for column, value in enumerate(values, start=5):
+            cell = ws.cell(row=row, column=column)
+            if spec.is_ratio:
+                set_number(cell, value, _percent_format(1), percent=True)
+            else:
+                set_number(cell, value, _number_format(spec.decimales))
+    _widths(ws, [30, 50, 22, 12, *([16] * (len(regions) + 1))])
+
+
+def workbook(synthese, lignes):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Synthèse"
+    sheet_synthese(ws, synthese, lignes)
+    sheet_indicateurs(wb.create_sheet("Indicateurs"), synthese)
+    wb.properties.title = f"Synthèse nationale {synthese.annee}"
+    wb.properties.creator = "Rapports d'activité du service social"
+    return wb
+
+
+def xlsx_bytes(synthese, lignes):
+    buffer = io.BytesIO()
+    workbook(synthese, lignes).save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_filename(annee):
+    return f"synthese-nationale-{annee}.xlsx"
+
+
+def _csv_number(value, decimals):
+    """French Excel reads "1234,5" as a number: decimal comma, no thousands separator."""
+    if value is None:
+        return ""
+    quantum = Decimal(1).scaleb(-decimals)
+    return str(Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)).replace(".", ",")
+
+
+def _csv_cell(colonne, value):
+    if colonne.format == "oui_non":
+        return colonne.texte(value)
+    if colonne.numerique:
+        return _csv_number(value, colonne.decimales)
+    return csv_text(value)
+
+
+def csv_text_content(synthese, lignes):
+    """The Synthèse table as CSV: UTF-8 with BOM, ";" separated, percentages as numbers (column says "%")."""
+    cols = colonnes(synthese.annee)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    percent = ("pourcent", "evolution")
+    writer.writerow(
+        [
+            *(csv_text(c.libelle + (" (%)" if c.format in percent else "")) for c in cols),
+            "Date limite de transmission",
+            *(f"Section {code}" for code in SECTIONS),
+        ]
+    )
+    for ligne in lignes:
+        writer.writerow(
+            [
+                *(_csv_cell(c, c.valeur(ligne)) for c in cols),
+                synthese.exercice.date_limite.strftime("%d/%m/%Y"),
+                *(EtatSection.LABELS[state] for state in ligne.sections.values()),
+            ]
+        )
+    writer.writerow([NATIONAL_LABEL, *(_csv_cell(c, c.total(synthese)) if c.total else "" for c in cols[1:])])
+    return "\ufeff" + buffer.getvalue()
+
+
+def csv_filename(annee):
+    return f"synthese-nationale-{annee}.csv"
