@@ -7,9 +7,14 @@ class EffectifsConfig(AppConfig):
     verbose_name = "Partie I — Organisation et moyens"
 
     def ready(self):
+        from caisses.demo import DEMO_EXTENSIONS
         from rapports.plan import SECTION_STATUS, SECTION_STATUS_MANY
 
         from . import interchange, queries  # noqa: F401 — interchange registers partie_1
+        from .demo import fill_partie_1
+
+        if fill_partie_1 not in DEMO_EXTENSIONS:
+            DEMO_EXTENSIONS.append(fill_partie_1)
 
         SECTION_STATUS.update(
             {"I.1": queries.etat_i1, "I.2": queries.etat_i2, "I.3": queries.etat_i3, "I.4": queries.etat_i4}

@@ -162,6 +162,18 @@ URL_CASES.update(
     }
 )
 
+# The national view (issue 6): relecteurs and admins only; for everyone else the page does not exist (404).
+def national(org):
+    return {"annee": org.exercice.annee}
+
+
+URL_CASES.update(
+    {
+        name: Case(kwargs=national, expected=statuses(404, administrateur=200, relecteur=200))
+        for name in ("national", "national_xlsx", "national_csv", "national_pdf")
+    }
+)
+
 # Django admin's model pages follow the admin's own permissions; only its index is in the matrix.
 EXCLUDED_NAMESPACES = {"admin"}
 INCLUDED_IN_EXCLUDED = {"admin:index"}
