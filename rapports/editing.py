@@ -80,3 +80,34 @@ def write_report(rapport, sections, write):
         SectionVersion.objects.filter(pk=row.pk).update(version=F("version") + 1)
     _bump(locked)
     return locked
+
+
+class RapportVerrouilleAdminMixin:
+    """Django admin of a yearly data model: writes go through `save_section`, and stop once the report is sent.
+
+    Set `section` to the plan code of the model's section (e.g. "II.1"); the model has a `rapport` foreign key.
+    """
+
+    section = None
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.rapport.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.rapport.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        parent = super()
+        save_section(obj.rapport, self.section, None, lambda locked: parent.save_model(request, obj, form, change))
+
+    def delete_model(self, request, obj):
+        parent = super()
+        save_section(obj.rapport, self.section, None, lambda locked: parent.delete_model(request, obj))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("rapport"):
+            self.delete_model(request, obj)
