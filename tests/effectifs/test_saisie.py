@@ -280,3 +280,20 @@ def test_constant_query_count(org, responsable, name):
         Caisse.objects.create(code=f"CPAM-X{i}", nom=f"X{i}", type="primaire", parent=org.region)
     assert count_queries(responsable, path) == few
     assert few <= 40
+
+
+@pytest.mark.parametrize(
+    ("role", "label"),
+    [("responsable", "Saisir"), ("agent", "Saisir"), ("relecteur", "Consulter la saisie")],
+)
+def test_reports_table_links_to_the_entry(org, client_for, role, label):
+    RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
+    html = client_for(org.user(role)).get(reverse("region_detail", kwargs={"code": org.region.code})).content.decode()
+    entry = reverse("saisie", kwargs={"code": org.region.code, "annee": org.exercice.annee})
+    assert f'<a href="{entry}">{label}<span' in html
+
+
+def test_reports_table_says_consulter_once_transmitted(org, client_for):
+    RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice, etat="transmis")
+    html = client_for(org.user("responsable")).get(reverse("home")).content.decode()
+    assert "Consulter la saisie<span" in html
