@@ -1,4 +1,4 @@
-"""{% lien_saisie region exercice rapport %}: "Saisir" for whoever may change the report now, else "Consulter la saisie"."""
+"""{% lien_saisie region exercice rapport %}: "Saisir" for whoever may change the report, else "Consulter la saisie"."""
 
 from django import template
 from django.urls import reverse
