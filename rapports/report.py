@@ -211,6 +211,51 @@ class ReportContext:
             },
         )
 
+    @property
+    def effectifs_history(self):
+        """{annee: {category code: Effectif}} over the chart years."""
+        queries = data_module("effectifs.queries")
+        return self.once(
+            "effectifs_history",
+            lambda: queries.effectifs_history(self.region, self.exercices_graphiques) if queries else {},
+        )
+
+    @property
+    def groupes_libelles(self):
+        def load():
+            groupes = _groupes()
+            return dict(groupes.values_list("code", "libelle")) if groupes is not None else {}
+
+        return self.once("groupes", load)
+
+    @property
+    def valeurs_par_annee(self):
+        """[(annee, unit key, code, valeur)] of the region over the chart years, for the aggregation module."""
+
+        def load():
+            from activites.models import Valeur
+
+            annees = [exercice.annee for exercice in self.exercices_graphiques]
+            rows = Valeur.objects.filter(rapport__caisse=self.region, rapport__exercice__annee__in=annees).values_list(
+                "rapport__exercice__annee", "caisse__code", "site__code", "indicateur__code", "valeur"
+            )
+            return [(annee, caisse or site or None, code, valeur) for annee, caisse, site, code, valeur in rows]
+
+        return self.once("valeurs_par_annee", load if data_module("activites.aggregation") else list)
+
+    def preload(self):
+        """Read everything up front, whatever is empty: the report costs the same queries for every region."""
+        for name in ("partie_1", "partie_2", "textes_2", "effectifs_history", "groupes_libelles", "valeurs_par_annee"):
+            getattr(self, name)
+
+
+def _groupes():
+    if data_module("activites.models") is None:
+        return None
+    from activites.models import GroupeIndicateurs
+
+    return GroupeIndicateurs.objects.all()
+
 
 def data_module(name):
     """The data app's module `name`, or None while it does not exist yet (its sections then say so)."""
@@ -222,6 +267,7 @@ def data_module(name):
 def build_report(rapport):
     """The whole report in the plan's order: cover data, parts, sections, sub-sections, annexes."""
     ctx = ReportContext(rapport)
+    ctx.preload()
     parties = []
     for partie in PLAN:
         sections = []
@@ -353,9 +399,8 @@ def effectifs_evolution(ctx, p1):
     """ETP réel per category over the last 5 exercices: chart, and its table with the N/N−1 evolution."""
     from . import charts
 
-    queries = data_module("effectifs.queries")
     exercices = ctx.exercices_graphiques
-    history = queries.effectifs_history(ctx.region, exercices)
+    history = ctx.effectifs_history
     annees = [exercice.annee for exercice in exercices]
 
     def etp(annee, code):
@@ -591,12 +636,6 @@ def _valeur(ligne, value):
     return numbers.format_nombre(value, ligne.spec.decimales)
 
 
-def _groupes_libelles():
-    from activites.models import GroupeIndicateurs
-
-    return dict(GroupeIndicateurs.objects.values_list("code", "libelle"))
-
-
 @section_builder("II.1")
 def section_ii1(ctx):
     p2, textes = ctx.partie_2, ctx.textes_2
@@ -604,7 +643,7 @@ def section_ii1(ctx):
         narrative = texte(textes["partie_deux"].evolution_nature_activites) if textes else None
         return [Bloc("Évolution dans la nature des activités", [narrative])] if narrative else []
     annees = (ctx.annee, ctx.annee - 1)
-    libelles = _groupes_libelles()
+    libelles = ctx.groupes_libelles
     blocs = []
     for code, lignes in p2.groupes():
         tableau = Tableau(
@@ -694,7 +733,6 @@ def activity_charts(ctx, par_code):
 def origins_over_years(ctx, codes):
     """Origin of requests over the chart years, totalled per year by the aggregation module."""
     from activites import aggregation
-    from activites.models import Valeur
 
     from . import charts
 
@@ -702,12 +740,7 @@ def origins_over_years(ctx, codes):
         return None
     annees = [exercice.annee for exercice in ctx.exercices_graphiques]
     specs = [ligne.spec for ligne in ctx.partie_2.lignes if not ligne.spec.is_computed]
-    rows = Valeur.objects.filter(rapport__caisse=ctx.region, rapport__exercice__annee__in=annees).values_list(
-        "rapport__exercice__annee", "caisse__code", "site__code", "indicateur__code", "valeur"
-    )
-    par_annee = aggregation.totals_by_region(
-        [(annee, caisse or site or None, code, valeur) for annee, caisse, site, code, valeur in rows], specs
-    )
+    par_annee = aggregation.totals_by_region(ctx.valeurs_par_annee, specs)
     libelles = {ligne.spec.code: ligne.spec.libelle for ligne in ctx.partie_2.lignes}
     series = [(libelles[code], [par_annee.get(annee, {}).get(code) for annee in annees]) for code in codes]
     return Graphique(
