@@ -7,11 +7,17 @@ class RapportsConfig(AppConfig):
     verbose_name = "Rapports annuels"
 
     def ready(self):
+        from caisses.demo import DEMO_EXTENSIONS
+
+        from .demo import demo_lifecycle
         from .models import PartieTrois
         from .plan import SECTION_HISTORY
 
         SECTION_HISTORY.setdefault("III", []).append(PartieTrois)
         register_part_one_history(SECTION_HISTORY)
+        if demo_lifecycle not in DEMO_EXTENSIONS:
+            # Last: the data apps fill the figures first.
+            DEMO_EXTENSIONS.append(demo_lifecycle)
 
 
 def register_part_one_history(registry):
