@@ -275,7 +275,7 @@ def test_home_shows_days_left_and_sections_to_complete(org, client_for, checks):
     org.previous_exercice.ouvert = False
     org.previous_exercice.save()
     home = client_for(org.user("responsable")).get(reverse("home")).content.decode()
-    assert "À faire avant la date limite" in home
+    assert "Rapports à transmettre" in home
     assert "Il reste <strong>12 jours</strong>" in home
     assert "III Observations, commentaires, perspectives d&#x27;avenir" in home
     assert "Rapport 2024" not in home  # a closed exercice is not owed any more
@@ -297,7 +297,7 @@ def test_home_leaves_out_transmitted_reports(org, client_for, checks):
     org.previous_exercice.ouvert = False
     org.previous_exercice.save()
     home = client_for(org.user("responsable")).get(reverse("home")).content.decode()
-    assert "À faire avant la date limite" not in home
+    assert "Rapports à transmettre" not in home
 
 
 # --- E-mails through the views --------------------------------------------------------------------------------
