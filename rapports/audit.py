@@ -15,6 +15,7 @@ from .plan import SECTION_HISTORY
 
 HISTORY_TYPES = {"+": "Création", "~": "Modification", "-": "Suppression"}
 VIDE = "—"
+SAME_SAVE = datetime.timedelta(seconds=5)
 
 
 @dataclass
@@ -107,10 +108,14 @@ def _modification(model, record, previous):
     changes = []
     for change in delta.changes:
         f = model._meta.get_field(change.field)
-        if f.name == "rapport" or not f.editable:
+        if f.name == "rapport" or f.primary_key or not f.editable:
             continue
         changes.append(Changement(str(f.verbose_name), display_value(f, change.old), display_value(f, change.new)))
     return changes
+
+
+def _same_save(old, new):
+    return old.history_user_id == new.history_user_id and abs(new.history_date - old.history_date) < SAME_SAVE
 
 
 def section_history(rapport, code, limit=500):
@@ -126,27 +131,39 @@ def section_history(rapport, code, limit=500):
             .order_by("-history_date", "-history_id")[:limit]
         )[::-1]
         last_by_object = {}
+        deleted = {}  # label → (record, event) of rows deleted by a save that may re-create them
         for record in records:
             previous = last_by_object.get(record.id)
+            last_by_object[record.id] = record
+            label = _label(model, record, rapport)
+            replaced = deleted.pop(label, None) if record.history_type == "+" else None
+            if replaced and _same_save(replaced[0], record):
+                # Entry pages that rewrite a section's rows delete and re-create them: show one modification.
+                old_record, event = replaced
+                event.changements = _modification(model, record, old_record)
+                event.type, event.type_label, event.date = "~", HISTORY_TYPES["~"], record.history_date
+                if not event.changements:
+                    events.remove(event)
+                continue
             if record.history_type == "+" or previous is None:
                 changes = _creation(model, record) if record.history_type != "-" else []
             elif record.history_type == "~":
                 changes = _modification(model, record, previous)
             else:
                 changes = []
-            last_by_object[record.id] = record
             if record.history_type == "~" and not changes:
                 continue  # a save that changed nothing says nothing to the reader
-            events.append(
-                Evenement(
-                    date=record.history_date,
-                    auteur=_author(record),
-                    type=record.history_type,
-                    type_label=HISTORY_TYPES.get(record.history_type, record.history_type),
-                    modele=str(model._meta.verbose_name).capitalize(),
-                    objet=_label(model, record, rapport),
-                    changements=changes,
-                )
+            event = Evenement(
+                date=record.history_date,
+                auteur=_author(record),
+                type=record.history_type,
+                type_label=HISTORY_TYPES.get(record.history_type, record.history_type),
+                modele=str(model._meta.verbose_name).capitalize(),
+                objet=label,
+                changements=changes,
             )
+            events.append(event)
+            if record.history_type == "-":
+                deleted[label] = (record, event)
     events.sort(key=lambda e: e.date, reverse=True)
     return events[:limit]

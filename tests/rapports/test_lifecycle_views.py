@@ -358,3 +358,30 @@ def test_history_of_part_one_uses_the_registered_models(org, client_for):
     )
     html = client_for(org.user("relecteur")).get(url("rapport_historique", org, section="I-1")).content.decode()
     assert "Création" in html and categorie.libelle in html and "<ins>12</ins>" in html
+
+
+def test_rows_rewritten_by_a_save_show_as_one_modification(org, client_for):
+    """Entry pages that delete and re-create a section's rows: the history shows the field changes, not two events."""
+    from effectifs.models import Categorie, Effectif
+
+    rapport = make_rapport(org)
+    categorie = Categorie.objects.order_by("ordre").first()
+    responsable = org.user("responsable")
+
+    def rewrite(reel):
+        def do(locked):
+            for old in Effectif.objects.filter(rapport=locked):
+                old._history_user = responsable  # what the request middleware does on the entry pages
+                old.delete()
+            row = Effectif(rapport=locked, categorie=categorie, reel_effectif=reel, age_moyen=42)
+            row._history_user = responsable
+            row.save()
+
+        return do
+
+    save_section(rapport, "I.1", None, rewrite(10))
+    save_section(rapport, "I.1", None, rewrite(12))
+    html = client_for(org.user("relecteur")).get(url("rapport_historique", org, section="I-1")).content.decode()
+    assert "<del>10</del> → <ins>12</ins>" in html
+    assert "Suppression" not in html
+    assert "ID :" not in html and "âge moyen : <del>" not in html  # unchanged fields and keys are not listed
