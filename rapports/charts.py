@@ -8,6 +8,7 @@ still tells them apart.
 
 import base64
 import io
+import textwrap
 
 import matplotlib
 
@@ -28,7 +29,7 @@ RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "rapport",  # stable element ids: the same figures give the same SVG
     "font.family": "DejaVu Sans",
-    "font.size": 9,
+    "font.size": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "hatch.linewidth": 0.8,
@@ -48,6 +49,11 @@ def _to_data_uri(fig):
 def _new_figure(width=6.4, height=3.2):
     fig = Figure(figsize=(width, height))
     return fig, fig.add_subplot()
+
+
+def _wrap(label, width=24):
+    """Long category names on several lines, so that the plot keeps its width."""
+    return "\n".join(textwrap.wrap(label, width)) or label
 
 
 def _float(value):
@@ -78,18 +84,14 @@ def bar_chart(categories, series, ylabel="", horizontal=False):
         value_axis, category_axis = (ax.xaxis, ax.yaxis) if horizontal else (ax.yaxis, ax.xaxis)
         value_axis.set_major_formatter(_french())
         value_axis.set_major_locator(MaxNLocator(integer=True))
-        category_axis.set_ticks(list(positions), labels=categories)
+        category_axis.set_ticks(list(positions), labels=[_wrap(c) for c in categories])
         if horizontal:
             ax.invert_yaxis()
             ax.set_xlabel(ylabel)
         else:
             ax.set_ylabel(ylabel)
-            if max((len(c) for c in categories), default=0) > 12:
-                category_axis.set_tick_params(rotation=20)
-                for tick in category_axis.get_ticklabels():
-                    tick.set_horizontalalignment("right")
         if len(series) > 1:
-            ax.legend(frameon=False, fontsize=8)
+            ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
         ax.grid(axis="x" if horizontal else "y", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         return _to_data_uri(fig)

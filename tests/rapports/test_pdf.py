@@ -49,6 +49,9 @@ def test_pdf_of_the_example_report(org, exemple):
     # Absenteeism: 933 / (62,3 × 208) × 100 = 7,2 %; effectifs N/N−1: 35,10 → 34,60 ETP = −1,42 %.
     assert "933 / (62,3 × 208) × 100 = 7,2 %" in text.replace(NBSP, " ")
     assert re.search(r"Assistants sociaux 35,10 34,60 -1,42 ?%", text.replace(NBSP, " "))
+    # Part II: 4 210 people helped for access to care in 2025, 3 915 in 2024 → +7,54 % (hand values in test_report).
+    assert re.search(r"Accès aux soins 4 210 3 915 \+7,54 ?%", text.replace(NBSP, " "))
+    assert "Mise en place d'une permanence commune" in text
     # The table of contents has page numbers: the line of Part II ends with the page where Part II starts.
     match = re.search(r"II\. Activités du service[ .]*(\d+)", text)
     part_two_page = next(

@@ -83,6 +83,36 @@ def test_part_one_figures_and_formulas(org, client_for, exemple):
     assert "mardi et jeudi de 9h00 à 12h00" in text
 
 
+def test_part_two_and_three_of_the_example(org, client_for, exemple):
+    text = visible_text(client_for(org.user("relecteur")).get(url(exemple)).content.decode())
+    pct = f"{NBSP}%"
+    # Accès aux soins: 1 895 + 1 473 + 842 = 4 210 in 2025; 1 762 + 1 370 + 783 = 3 915 in 2024 → +7,54 %.
+    assert f"Accès aux soins 4{NBSP}210 3{NBSP}915 +7,54{pct}" in text
+    # People helped, total = individuel + collectif + non répartis: 8 891 + 1 380 + 0 = 10 271 ; 2024: 9 552.
+    assert f"Personnes aidées (total) 10{NBSP}271 9{NBSP}552 +7,53{pct}" in text
+    # A ratio: 950 / 1 210 = 78,5 % ; 884 / 1 125 = 78,6 %.
+    assert f"Taux d'objectifs totalement atteints 78,5{pct} 78,6{pct}" in text
+    # Charts' data tables: origin of requests per year, collective actions by modality.
+    assert f"Offre de service (détection proactive) 4{NBSP}464 4{NBSP}800" in text
+    assert "Informations collectives 64 900" in text
+    # II.2–II.4: trainees, districts, survey.
+    assert "Institut régional du travail social d'Exemple 5 12,0" in text
+    assert "Exemple-Ville Nord Cantons nord d'Exemple-Ville" in text
+    assert f"Taux de réponse 31,5{pct}" in text
+    assert f"Qualité de l'écoute 93,0{pct} 48,0{pct}" in text
+    # III: the region's Markdown, rendered.
+    assert "Mise en place d'une permanence commune" in text
+
+
+def test_every_chart_has_a_caption_and_its_data(org, client_for, exemple):
+    html = client_for(org.user("relecteur")).get(url(exemple)).content.decode()
+    figures = re.findall(r'<figure class="graphique">(.*?)</figure>', html, flags=re.S)
+    assert len(figures) == 4  # effectifs over the years, domains N/N−1, origin over the years, collective actions
+    for figure in figures:
+        assert 'src="data:image/svg+xml;base64,' in figure
+        assert "<figcaption>" in figure and "<table" in figure
+
+
 def test_part_three_markdown_is_rendered_safely(org, client_for, empty_rapport):
     PartieTrois.objects.create(
         rapport=empty_rapport,
