@@ -235,22 +235,22 @@ def etats_ii1(rapports):
     }
 
 
-def etats_ii2(rapports):
+def _etats_textes(rapports, model, decide):
     ids = [r.pk for r in rapports]
-    texts, etudiants = _textes_many(ids), _ids_with(Etudiant, ids)
-    return {pk: _etat_ii2(pk in etudiants, texts.get(pk, {})) for pk in ids}
+    texts, present = _textes_many(ids), _ids_with(model, ids)
+    return {pk: decide(pk in present, texts.get(pk, {})) for pk in ids}
+
+
+def etats_ii2(rapports):
+    return _etats_textes(rapports, Etudiant, _etat_ii2)
 
 
 def etats_ii3(rapports):
-    ids = [r.pk for r in rapports]
-    texts, circonscriptions = _textes_many(ids), _ids_with(Circonscription, ids)
-    return {pk: _etat_ii3(pk in circonscriptions, texts.get(pk, {})) for pk in ids}
+    return _etats_textes(rapports, Circonscription, _etat_ii3)
 
 
 def etats_ii4(rapports):
-    ids = [r.pk for r in rapports]
-    texts, surveys = _textes_many(ids), _ids_with(EnqueteSatisfaction, ids)
-    return {pk: _etat_ii4(pk in surveys, texts.get(pk, {})) for pk in ids}
+    return _etats_textes(rapports, EnqueteSatisfaction, _etat_ii4)
 
 
 def etats_iii(rapports):

@@ -88,7 +88,7 @@ def _all_valid(page_forms):
     return all(form.is_valid() for form in page_forms.values())
 
 
-def _rows_page(request, code, annee, section, template, build, write, is_valid=_all_valid):
+def _rows_page(request, code, annee, section, template, build, write, is_valid=_all_valid, **extra):
     """A region-wide page of forms: `build(rapport, data)` → {name: form}, `write(locked, forms)`."""
     rapport = get_rapport(request.user, code, annee)
     conflit = None
@@ -103,7 +103,7 @@ def _rows_page(request, code, annee, section, template, build, write, is_valid=_
             messages.error(request, "Le formulaire contient des erreurs : corrigez les champs signalés.")
     else:
         page_forms = build(rapport, None)
-    return _render(request, rapport, section, template, conflit, **page_forms)
+    return _render(request, rapport, section, template, conflit, **page_forms, **extra)
 
 
 @login_required
@@ -119,7 +119,17 @@ def saisie_ii2(request, code, annee):
         services.write_etudiants(locked, forms.ordered_rows(page_forms["lignes"]))
         services.write_partie_deux(locked, **page_forms["texte"].cleaned_data)
 
-    return _rows_page(request, code, annee, "II.2", "activites/saisie_ii2.html", build, write)
+    return _rows_page(
+        request,
+        code,
+        annee,
+        "II.2",
+        "activites/saisie_lignes.html",
+        build,
+        write,
+        titre_lignes="Stagiaires accueillis",
+        legende_lignes="Stagiaires accueillis : école, nombre, durée en semaines",
+    )
 
 
 @login_required
@@ -139,7 +149,17 @@ def saisie_ii3(request, code, annee):
         services.write_circonscriptions(locked, forms.ordered_rows(page_forms["lignes"]))
         services.write_partie_deux(locked, **page_forms["texte"].cleaned_data)
 
-    return _rows_page(request, code, annee, "II.3", "activites/saisie_ii3.html", build, write)
+    return _rows_page(
+        request,
+        code,
+        annee,
+        "II.3",
+        "activites/saisie_lignes.html",
+        build,
+        write,
+        titre_lignes="Circonscriptions",
+        legende_lignes="Circonscriptions : nom, territoire, référent",
+    )
 
 
 def _survey_valid(page_forms):

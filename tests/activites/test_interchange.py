@@ -11,6 +11,7 @@ from activites.models import EnqueteSatisfaction, Etudiant, PartieDeux, Valeur
 from rapports.interchange import canonical, export_document, import_document
 from rapports.models import PartieTrois, RapportAnnuel
 from tests.rapports.conftest import example_document
+from tests.rapports.test_interchange_errors import set_in
 
 
 @pytest.mark.parametrize("year", [2024, 2025])
@@ -91,16 +92,6 @@ def item_index(document, code, unite):
 def set_figure(code, unite, value):
     def mutate(document):
         document["partie_2"]["indicateurs"][item_index(document, code, unite)]["valeur"] = value
-
-    return mutate
-
-
-def set_in(path, value):
-    def mutate(document):
-        target = document
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
 
     return mutate
 
