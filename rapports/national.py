@@ -397,115 +397,73 @@ def tableau_totaux(synthese):
     )
 
 
-def graphiques(synthese, lignes):
-    """Charts comparing the regions (in the order of `lignes`), each with its caption and data table."""
+def _graphique(lignes, total, titre, legende, series, ylabel, mesures):
+    """A horizontal bar chart of the regions and its data table (with the national row).
+
+    series: [(label, Chiffres → value)] drawn; mesures: [(label, Chiffres → text)] the table's columns.
+    """
     from . import charts
     from .report import Graphique, Tableau
 
+    return Graphique(
+        titre=titre,
+        legende=legende,
+        image=charts.bar_chart(
+            [ligne.region.nom for ligne in lignes],
+            [(label, [value(ligne.n) for ligne in lignes]) for label, value in series],
+            ylabel=ylabel,
+            horizontal=True,
+        ),
+        tableau=Tableau(
+            colonnes=[("Caisse régionale", False), *((label, True) for label, _text in mesures)],
+            lignes=[[ligne.region.nom, *(text(ligne.n) for _label, text in mesures)] for ligne in lignes],
+            total=["France entière", *(text(total) for _label, text in mesures)],
+            legende=titre,
+        ),
+    )
+
+
+def graphiques(synthese, lignes):
+    """Charts comparing the regions (in the order of `lignes`), each with its caption and data table."""
     if not lignes:
         return []
-    annee = synthese.annee
-    any_value = {
-        "personnes": any(ligne.n.personnes_aidees is not None for ligne in lignes),
-        "par_etp": any(ligne.n.personnes_par_etp is not None for ligne in lignes),
-        "formation": any(ligne.n.taux_formation is not None for ligne in lignes),
-    }
-    noms = [ligne.region.nom for ligne in lignes]
-    nombre = numbers.format_nombre
-    total = synthese.total
-    result = {
-        "personnes": lambda: Graphique(
-            titre="Personnes aidées par région",
-            legende=f"Personnes aidées individuellement et collectivement par région, exercice {annee}.",
-            image=charts.bar_chart(
-                noms,
-                [
-                    ("Individuellement", [ligne.n.individuel for ligne in lignes]),
-                    ("Collectivement", [ligne.n.collectif for ligne in lignes]),
-                ],
-                ylabel="personnes",
-                horizontal=True,
-            ),
-            tableau=Tableau(
-                colonnes=[("Caisse régionale", False), ("Individuellement", True), ("Collectivement", True)],
-                lignes=[[ligne.region.nom, nombre(ligne.n.individuel), nombre(ligne.n.collectif)] for ligne in lignes],
-                total=["France entière", nombre(total.individuel), nombre(total.collectif)],
-                legende="Personnes aidées",
-            ),
+    annee, total = synthese.annee, synthese.total
+
+    def nombre(attribute, decimals=0):
+        return lambda chiffres: numbers.format_nombre(getattr(chiffres, attribute), decimals)
+
+    def pourcent(chiffres):
+        return numbers.format_pourcent(chiffres.taux_formation, 1)
+
+    etp_as = ("ETP d'assistants sociaux", nombre("etp_assistants_sociaux", 2))
+    definitions = [
+        (
+            "Personnes aidées par région",
+            f"Personnes aidées individuellement et collectivement par région, exercice {annee}.",
+            [("Individuellement", lambda c: c.individuel), ("Collectivement", lambda c: c.collectif)],
+            "personnes",
+            [("Individuellement", nombre("individuel")), ("Collectivement", nombre("collectif"))],
         ),
-        "par_etp": lambda: Graphique(
-            titre="Personnes aidées par ETP d'assistant social",
-            legende=(
-                f"Personnes aidées par ETP d'assistant social au 31 décembre, exercice {annee} ; "
-                f"France entière : {nombre(total.personnes_par_etp, 1)}."
-            ),
-            image=charts.bar_chart(
-                noms,
-                [("Personnes aidées par ETP", [ligne.n.personnes_par_etp for ligne in lignes])],
-                ylabel="personnes par ETP",
-                horizontal=True,
-            ),
-            tableau=Tableau(
-                colonnes=[
-                    ("Caisse régionale", False),
-                    ("Personnes aidées", True),
-                    ("ETP d'assistants sociaux", True),
-                    ("Par ETP", True),
-                ],
-                lignes=[
-                    [
-                        ligne.region.nom,
-                        nombre(ligne.n.personnes_aidees),
-                        nombre(ligne.n.etp_assistants_sociaux, 2),
-                        nombre(ligne.n.personnes_par_etp, 1),
-                    ]
-                    for ligne in lignes
-                ],
-                total=[
-                    "France entière",
-                    nombre(total.personnes_aidees),
-                    nombre(total.etp_assistants_sociaux, 2),
-                    nombre(total.personnes_par_etp, 1),
-                ],
-                legende="Personnes aidées par ETP d'assistant social",
-            ),
+        (
+            "Personnes aidées par ETP d'assistant social",
+            f"Personnes aidées par ETP d'assistant social au 31 décembre, exercice {annee} ; "
+            f"France entière : {numbers.format_nombre(total.personnes_par_etp, 1)}.",
+            [("Personnes aidées par ETP", lambda c: c.personnes_par_etp)],
+            "personnes par ETP",
+            [("Personnes aidées", nombre("personnes_aidees")), etp_as, ("Par ETP", nombre("personnes_par_etp", 1))],
         ),
-        "formation": lambda: Graphique(
-            titre="Temps passé en formation",
-            legende=(
-                f"Temps passé en formation (% du temps de travail des assistants sociaux), exercice {annee} ; "
-                f"France entière : {numbers.format_pourcent(total.taux_formation, 1)}."
-            ),
-            image=charts.bar_chart(
-                noms,
-                [("Temps passé en formation (%)", [ligne.n.taux_formation for ligne in lignes])],
-                ylabel="%",
-                horizontal=True,
-            ),
-            tableau=Tableau(
-                colonnes=[
-                    ("Caisse régionale", False),
-                    ("Jours de formation", True),
-                    ("ETP d'assistants sociaux", True),
-                    ("Temps passé en formation", True),
-                ],
-                lignes=[
-                    [
-                        ligne.region.nom,
-                        nombre(ligne.n.jours_formation, 1),
-                        nombre(ligne.n.etp_assistants_sociaux, 2),
-                        numbers.format_pourcent(ligne.n.taux_formation, 1),
-                    ]
-                    for ligne in lignes
-                ],
-                total=[
-                    "France entière",
-                    nombre(total.jours_formation, 1),
-                    nombre(total.etp_assistants_sociaux, 2),
-                    numbers.format_pourcent(total.taux_formation, 1),
-                ],
-                legende="Temps passé en formation",
-            ),
+        (
+            "Temps passé en formation",
+            f"Temps passé en formation (% du temps de travail des assistants sociaux), exercice {annee} ; "
+            f"France entière : {numbers.format_pourcent(total.taux_formation, 1)}.",
+            [("Temps passé en formation (%)", lambda c: c.taux_formation)],
+            "%",
+            [("Jours de formation", nombre("jours_formation", 1)), etp_as, ("Temps passé en formation", pourcent)],
         ),
-    }
-    return [build() for key, build in result.items() if any_value[key]]
+    ]
+    return [
+        _graphique(lignes, total, *definition)
+        # A chart without any value would be an empty frame: left out.
+        for definition in definitions
+        if any(value(ligne.n) is not None for ligne in lignes for _label, value in definition[2])
+    ]

@@ -99,8 +99,25 @@ def test_par_etp_is_not_computable_without_staff():
 
 
 def test_section_states_many_agree_with_section_states(org, national):
+    from activites.models import Circonscription, EnqueteSatisfaction, Etudiant, PartieDeux
+    from effectifs.models import Absence, Installation, Reunion
+    from rapports.models import PartieTrois
+
+    t1, t2 = national["t1"], national["t2"]
+    # Something in every section of T1, half of the texts of T2: complete, in progress and empty states.
+    PartieDeux.objects.create(rapport=t1, etudiants_commentaire="Deux écoles.", coordination_commentaire="Réseau.")
+    PartieDeux.objects.create(rapport=t2, autres_activites="Forum.")
+    Etudiant.objects.create(rapport=t1, ecole="IRTS", nombre=2, duree_semaines=D(6))
+    Circonscription.objects.create(rapport=t1, nom="Nord")
+    EnqueteSatisfaction.objects.create(rapport=t2, periode="mars", echantillon=100, taux_reponse=D(40))
+    PartieTrois.objects.create(rapport=t1, observations="Une année riche.")
+    Absence.objects.create(rapport=t1, motif="maladie", jours=D(12))
+    Installation.objects.create(rapport=t1, moyens_materiels="Véhicules de service.")
+    Reunion.objects.create(rapport=t2, niveau="regional", periodicite="mensuelle", nombre=12)
     rapports = list(RapportAnnuel.objects.select_related("caisse", "exercice"))
-    assert section_states_many(rapports) == {r.pk: section_states(r) for r in rapports}
+    many = section_states_many(rapports)
+    assert many == {r.pk: section_states(r) for r in rapports}
+    assert {state for states in many.values() for state in states.values()} >= {"vide", "en_cours", "complet"}
 
 
 # --- The page -------------------------------------------------------------------------------------------------
