@@ -1,20 +1,10 @@
 from django.db import migrations
 
-DEFAULT_CATEGORIES = [
-    # (code, libellé, compte comme assistant social, ordre)
-    ("as_cadres", "Assistants sociaux cadres", True, 10),
-    ("as", "Assistants sociaux", True, 20),
-    ("secretariat", "Agents de secrétariat", False, 30),
-    ("autre", "Autre personnel", False, 40),
-]
+from effectifs.categories import ensure_default_categories
 
 
 def load(apps, schema_editor):
-    Categorie = apps.get_model("effectifs", "Categorie")
-    for code, libelle, est_as, ordre in DEFAULT_CATEGORIES:
-        Categorie.objects.update_or_create(
-            code=code, defaults={"libelle": libelle, "est_assistant_social": est_as, "ordre": ordre}
-        )
+    ensure_default_categories(apps.get_model("effectifs", "Categorie"))
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from effectifs.categories import ensure_default_categories
 from tests.browser.conftest import assert_accessible, login
 from tests.factories import build_org
 
@@ -11,6 +12,7 @@ NBSP = "\u00a0"
 
 
 def test_responsable_fills_i1_and_i3_and_sees_the_formulas(page):
+    ensure_default_categories()  # an earlier transactional test may have flushed the migrations' data
     org = build_org()
     csp_errors = []
     page.on("console", lambda message: csp_errors.append(message.text) if "Content Security" in message.text else None)

@@ -35,8 +35,10 @@ def test_two_threads_two_connections_one_wins():
         # The shared-cache in-memory test database locks tables instead of waiting (STACK-NOTES.md);
         # the sequential test above covers SQLite's conditional UPDATE guard.
         pytest.skip("base SQLite en mémoire : pas d'écritures concurrentes")
+    from effectifs.categories import ensure_default_categories
     from tests.factories import build_org
 
+    ensure_default_categories()
     org = build_org()
     rapport = RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
     version = section_version(rapport, "I.3")
