@@ -88,3 +88,21 @@ def test_agent_fills_its_row_and_responsable_sees_totals(setup, page):
     assert "+25,00\u00a0%" in text  # (150 − 120) / 120
     assert page.locator(f"#cellule-{cpam}-domaine_acces_soins").input_value() == "100"
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("name", ["saisie_ii2", "saisie_ii3", "saisie_ii4", "saisie_iii"])
+def test_other_part_ii_pages_and_part_iii_are_accessible(setup, page, name):
+    org, _rapport = setup
+    login(page, "t-responsable", PASSWORD)
+    page.goto(page.base_url + reverse(name, kwargs={"code": org.region.code, "annee": 2025}))
+    assert page.locator("h1").inner_text()
+    if name == "saisie_iii":
+        page.get_by_label("Observations, commentaires, perspectives d'avenir").fill(
+            "## Bilan\n\nUn **atelier** <img src=x onerror=alert(1)>"
+        )
+        page.get_by_role("button", name="Aperçu").click()
+        page.wait_for_load_state()
+        preview = page.get_by_test_id("apercu")
+        assert preview.locator("strong").inner_text() == "atelier"
+        assert preview.locator("img").count() == 0
+    assert_accessible(page)
