@@ -1,5 +1,7 @@
 """The report page in a browser: readable, accessible (axe), charts shown under the strict CSP, PDF link."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -34,7 +36,10 @@ def test_report_page_is_accessible_with_its_charts(demo, page):
 
 
 def test_empty_report_page_is_accessible(demo, page):
+    from caisses.models import Exercice
+
+    Exercice.objects.create(annee=2031, date_limite=datetime.date(2032, 4, 30), jours_theoriques_travail=210)
     login(page, "responsable", "demo-responsable")
-    page.goto(f"{page.base_url}/rapports/CARSAT-PL/2025/")
+    page.goto(f"{page.base_url}/rapports/CARSAT-PL/2031/")
     assert "Non renseigné." in page.locator("main").inner_text()
     assert_accessible(page)
