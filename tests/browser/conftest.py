@@ -26,6 +26,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+def restore_migration_data():
+    """Put back the rows of the data migrations (staff categories, indicator catalogue); idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    from effectifs.categories import ensure_default_categories
+
+    ensure_default_categories()
+    importlib.import_module("activites.migrations.0002_catalogue_par_defaut").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def migration_data(transactional_db):
+    """Each transactional test ends by flushing every table, the data migrations' rows included: restore them first."""
+    restore_migration_data()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
