@@ -6,13 +6,14 @@ A key missing from `partie_1` leaves that data as it is; a key present replaces 
 from caisses.models import Site
 from rapports.interchange import (
     INVALID,
+    all_valid,
     expect_choice,
     expect_code,
     expect_date,
     expect_decimal,
     expect_int,
-    expect_list,
     expect_object,
+    expect_rows,
     expect_text,
     index,
     join,
@@ -51,18 +52,6 @@ KEYS = (*LISTS, "moyens_materiels", "ameliorations_obtenues", "ameliorations_nec
 SECTIONS = ("I.1", "I.2", "I.3", "I.4")
 
 
-def _rows(value, path, errors, validate_row):
-    items = expect_list(value, path, errors)
-    if items is INVALID:
-        return INVALID
-    rows = [validate_row(item, index(path, i)) for i, item in enumerate(items)]
-    return INVALID if any(row is INVALID for row in rows) else rows
-
-
-def _all_valid(values):
-    return values if all(v is not INVALID for v in values.values()) else INVALID
-
-
 def validate_partie_1(data, path, ctx, errors):
     data = expect_object(data, path, errors, optional=KEYS)
     if data is INVALID:
@@ -89,13 +78,13 @@ def validate_partie_1(data, path, ctx, errors):
         values["age_moyen"] = expect_decimal(
             item["age_moyen"], join(p, "age_moyen"), errors, places=1, minimum=AGE_MIN, maximum=AGE_MAX, nullable=True
         )
-        return _all_valid(values)
+        return all_valid(values)
 
     def affectation(item, p):
         item = expect_object(item, p, errors, required=("unite", "categorie", "etp"))
         if item is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "unite": expect_code(item["unite"], join(p, "unite"), errors, ctx.unit_codes, "unité (CPAM ou site)"),
                 "categorie": categorie(item["categorie"], join(p, "categorie")),
@@ -116,13 +105,13 @@ def validate_partie_1(data, path, ctx, errors):
         if values["type"] == Mouvement.Type.EMBAUCHE and values["motif"]:
             errors.add(join(p, "motif"), "une embauche n'a pas de motif (null attendu)")
             return INVALID
-        return _all_valid(values)
+        return all_valid(values)
 
     def absence(item, p):
         item = expect_object(item, p, errors, required=("motif", "jours"))
         if item is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "motif": expect_choice(item["motif"], join(p, "motif"), errors, Absence.Motif),
                 "jours": expect_decimal(item["jours"], join(p, "jours"), errors, places=1),
@@ -133,7 +122,7 @@ def validate_partie_1(data, path, ctx, errors):
         item = expect_object(item, p, errors, required=("nombre", "ecole", "annee_etudes"))
         if item is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "nombre": expect_int(item["nombre"], join(p, "nombre"), errors),
                 "ecole": expect_text(item["ecole"], join(p, "ecole"), errors, max_length=200, required=True),
@@ -149,7 +138,7 @@ def validate_partie_1(data, path, ctx, errors):
         )
         if item is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "caisse_primaire": expect_code(
                     item["caisse_primaire"], join(p, "caisse_primaire"), errors, ctx.cpam_codes, "caisse primaire"
@@ -166,7 +155,7 @@ def validate_partie_1(data, path, ctx, errors):
         item = expect_object(item, p, errors, required=("nature", "intitule", "organisme", "participants", "jours"))
         if item is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "nature": expect_choice(item["nature"], join(p, "nature"), errors, Formation.Nature),
                 "intitule": expect_text(item["intitule"], join(p, "intitule"), errors, max_length=250, required=True),
@@ -180,7 +169,7 @@ def validate_partie_1(data, path, ctx, errors):
         item = expect_object(item, p, errors, required=("niveau", "periodicite", "nombre", "contenu"))
         if item is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "niveau": expect_choice(item["niveau"], join(p, "niveau"), errors, Reunion.Niveau),
                 "periodicite": expect_text(
@@ -195,7 +184,7 @@ def validate_partie_1(data, path, ctx, errors):
         item = expect_object(item, p, errors, required=("service", "objectifs", "nombre"))
         if item is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "service": expect_text(item["service"], join(p, "service"), errors, max_length=200, required=True),
                 "objectifs": expect_text(item["objectifs"], join(p, "objectifs"), errors),
@@ -217,7 +206,7 @@ def validate_partie_1(data, path, ctx, errors):
     cleaned = {}
     for key, validate_row in validators.items():
         if key in data:
-            cleaned[key] = _rows(data[key], join(path, key), errors, validate_row)
+            cleaned[key] = expect_rows(data[key], join(path, key), errors, validate_row)
     if "effectifs" in data and cleaned["effectifs"] is not INVALID:
         seen = set()
         for i, row in enumerate(cleaned["effectifs"]):
@@ -232,7 +221,7 @@ def validate_partie_1(data, path, ctx, errors):
             data["moyens_materiels"], p, errors, required=("texte", "vehicules", "postes_informatiques", "telephones")
         )
         if item is not INVALID:
-            cleaned["moyens_materiels"] = _all_valid(
+            cleaned["moyens_materiels"] = all_valid(
                 {
                     "moyens_materiels": expect_text(item["texte"], join(p, "texte"), errors),
                     **{

@@ -26,8 +26,8 @@ Call it from the app's ``AppConfig.ready``. The contract of the three functions:
   ``Decimal``), ``path`` its JSON path (``"partie_2"``), ``ctx`` an :class:`ImportContext`, ``errors`` an
   :class:`Errors` to ``errors.add(path, message)`` into. It must not write. It returns whatever ``write``
   needs (codes already checked). The helpers below (``expect_object``, ``expect_int``, ``expect_decimal``,
-  ``expect_text``, ``expect_choice``, ``expect_date``, ``expect_list``, ``expect_code``) give the standard
-  French messages; each returns the cleaned value, or ``INVALID`` after recording the error.
+  ``expect_text``, ``expect_choice``, ``expect_date``, ``expect_list``, ``expect_rows``, ``expect_code``, ``all_valid``)
+  give the standard French messages; each returns the cleaned value, or ``INVALID`` after recording the error.
 - ``write(cleaned, ctx)``: only called when the whole document is valid. ``ctx.rapport`` is the locked report;
   ``ctx.caisse_primaire(code)``, ``ctx.site(code)`` and ``ctx.unit(code)`` give the model objects of unit codes.
   Write idempotently (re-importing the same document must change nothing).
@@ -297,6 +297,20 @@ def expect_code(value, path, errors, valid, what):
         errors.add(path, f"{what} inconnue ou hors de la région : « {value} »")
         return INVALID
     return value
+
+
+def expect_rows(value, path, errors, validate_row):
+    """A list whose items `validate_row(item, item_path)` checks; INVALID if the list or any row is."""
+    items = expect_list(value, path, errors)
+    if items is INVALID:
+        return INVALID
+    rows = [validate_row(item, index(path, i)) for i, item in enumerate(items)]
+    return INVALID if any(row is INVALID for row in rows) else rows
+
+
+def all_valid(values):
+    """A dict of cleaned values, or INVALID if one of them is."""
+    return values if all(v is not INVALID for v in values.values()) else INVALID
 
 
 def join(path, key):
