@@ -213,3 +213,30 @@ def test_query_count_does_not_grow_with_units(org, client_for, rapport, rapport_
         put(rapport, "publics_precarite", 5, caisse=Caisse.objects.get(code=f"CPAM-X{i}"))
         put(rapport_n1, "publics_precarite", 4, site=Site.objects.get(code=f"UL-X{i}"))
     assert count() == small
+
+
+def test_indicator_added_by_an_admin_appears_from_its_first_exercice(org, client_for, rapport, rapport_n1):
+    from activites.models import GroupeIndicateurs
+
+    groupe = GroupeIndicateurs.objects.create(code="logement", libelle="Accès au logement", ordre=200)
+    Indicateur.objects.create(
+        code="logement_duree_moyenne",
+        libelle="Durée moyenne d'accompagnement",
+        groupe=groupe,
+        unite_mesure="jours",
+        decimales=1,
+        agregation="aucune",
+        actif_depuis=2025,
+    )
+    client = client_for(org.user("responsable"))
+    html = client.get(url(org, "logement")).content.decode()
+    assert "Durée moyenne d&#x27;accompagnement" in html
+    response = client.post(
+        url(org, "logement"), {"version": 0, "groupe": "logement", "v-region-logement_duree_moyenne": "12,5"}
+    )
+    assert response.status_code == 302
+    assert valeur(rapport, "logement_duree_moyenne") == D("12.5")
+    html_2024 = client.get(
+        reverse("saisie_ii1", kwargs={"code": org.region.code, "annee": 2024}) + "?groupe=logement"
+    ).content.decode()
+    assert "Durée moyenne" not in html_2024
