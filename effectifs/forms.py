@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.forms import formset_factory
 
@@ -140,6 +142,18 @@ class InstallationForm(forms.Form):
     telephones = count_field("Téléphones", required=False)
     ameliorations_obtenues = text_field("Améliorations obtenues", required=False, textarea=True)
     ameliorations_necessaires = text_field("Améliorations nécessaires", required=False, textarea=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "moyens_materiels",
+            Row(Column("vehicules"), Column("postes_informatiques"), Column("telephones")),
+            "ameliorations_obtenues",
+            "ameliorations_necessaires",
+        )
 
     def set_disabled(self):
         for field in self.fields.values():
