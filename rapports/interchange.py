@@ -452,7 +452,11 @@ def validate_envelope(doc, errors):
         if not code:
             continue
         existing = Caisse.objects.filter(code=code).select_related("parent").first()
-        if existing and (existing.type != Caisse.Type.PRIMAIRE or existing.parent.code != ctx.region_code):
+        if existing and (
+            existing.type != Caisse.Type.PRIMAIRE
+            or existing.parent_id is None
+            or existing.parent.code != ctx.region_code
+        ):
             owner = existing.parent.code if existing.parent else "aucune caisse régionale"
             errors.add(
                 join(path, "code"),

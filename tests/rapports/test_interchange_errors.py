@@ -53,6 +53,10 @@ CASES = {
         set_in(["caisses_primaires", 0, "code"], "CPAM-T21"),
         "caisses_primaires[0].code: « CPAM-T21 » n'est pas une caisse primaire de CARSAT-EX (rattachée à CARSAT-T2)",
     ),
+    "a region given as a CPAM": (
+        set_in(["caisses_primaires", 0, "code"], "CARSAT-T2"),
+        "caisses_primaires[0].code: « CARSAT-T2 » n'est pas une caisse primaire de CARSAT-EX",
+    ),
     "convention with an unknown CPAM": (
         set_in(["partie_1", "conventions", 1, "caisse_primaire"], "CPAM-ZZ"),
         "partie_1.conventions[1].caisse_primaire: caisse primaire inconnue ou hors de la région : « CPAM-ZZ »",
