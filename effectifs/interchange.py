@@ -59,7 +59,7 @@ def validate_partie_1(data, path, ctx, errors):
     categories = set(Categorie.objects.values_list("code", flat=True))
 
     def categorie(value, p):
-        return expect_code(value, p, errors, categories, "catégorie")
+        return expect_code(value, p, errors, categories, "catégorie", scope="", list_valid=True)
 
     def effectif(item, p):
         item = expect_object(

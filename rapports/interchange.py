@@ -288,13 +288,14 @@ def _bad_date():
     raise ValueError
 
 
-def expect_code(value, path, errors, valid, what):
+def expect_code(value, path, errors, valid, what, scope=" ou hors de la région", list_valid=False):
     """A code among `valid` (e.g. ctx.cpam_codes); `what` names it in the message ("caisse primaire")."""
     if not isinstance(value, str):
         errors.add(path, f"doit être un code ({what}), pas {type_name(value)}")
         return INVALID
     if value not in valid:
-        errors.add(path, f"{what} inconnue ou hors de la région : « {value} »")
+        hint = f" (valeurs possibles : {', '.join(sorted(valid))})" if list_valid else ""
+        errors.add(path, f"{what} inconnue{scope} : « {value} »{hint}")
         return INVALID
     return value
 
