@@ -43,7 +43,7 @@ CASES = {
     ),
     "unknown category": (
         set_in(["partie_1", "effectifs", 1, "categorie"], "educateurs"),
-        "partie_1.effectifs[1].categorie: catégorie inconnue : « educateurs » (valeurs possibles : as, as_cadres, autre,",
+        "partie_1.effectifs[1].categorie: catégorie inconnue : « educateurs » (valeurs possibles : as, as_cadres,",
     ),
     "CPAM not of the region (affectation)": (
         set_in(["partie_1", "affectations", 0, "unite"], "CPAM-T21"),
