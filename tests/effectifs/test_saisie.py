@@ -267,7 +267,7 @@ def count_queries(client, path):
     return len(queries)
 
 
-@pytest.mark.parametrize("name", ["saisie_i1", "saisie_i3"])
+@pytest.mark.parametrize("name", ["saisie", "saisie_i1", "saisie_i2", "saisie_i3", "saisie_i4"])
 def test_constant_query_count(org, responsable, name):
     path = url(org, name)
     responsable.get(path)  # creates the report
