@@ -249,3 +249,13 @@ def test_query_count_does_not_grow_with_the_number_of_regions(org, client_for, n
     add_regions(org, 7)
     assert Caisse.objects.regionales().count() == 10
     assert count_queries(client, path) == with_three
+
+
+def test_exercice_without_previous_year_or_figures(org, client_for, national):
+    # 2024: only CARSAT-T1 has a report, and there is no 2023 exercice to compare with.
+    text = visible_text(get(client_for, org, url(annee=2024)))
+    assert "Vue nationale — exercice 2024" in text
+    assert "France entière 0 / 27 160 — non calculable 150 10" in text
+    # Without any people helped per ETP nor training rate, those charts are left out rather than drawn empty.
+    assert "Personnes aidées par région" in text
+    assert "Temps passé en formation (% du temps" not in text
