@@ -207,9 +207,18 @@ class ReportContext:
                 "partie_deux": queries.partie_deux(self.rapport),
                 "etudiants": queries.etudiants(self.rapport),
                 "circonscriptions": queries.circonscriptions(self.rapport),
-                "enquete": queries.enquete(self.rapport),
+                **self._enquete(),
             },
         )
+
+    def _enquete(self):
+        """The survey and its items in two queries, also when there is no survey (constant count)."""
+        from activites.models import EnqueteSatisfaction, ItemSatisfaction
+
+        return {
+            "enquete": EnqueteSatisfaction.objects.filter(rapport=self.rapport).first(),
+            "items_enquete": list(ItemSatisfaction.objects.filter(enquete__rapport=self.rapport)),
+        }
 
     @property
     def effectifs_history(self):
@@ -810,7 +819,7 @@ def section_ii4(ctx):
                     numbers.format_pourcent(item.satisfaits_pct, 1),
                     numbers.format_pourcent(item.tres_satisfaits_pct, 1, empty="—"),
                 ]
-                for item in enquete.items.all()
+                for item in textes["items_enquete"]
             ],
             legende="Résultats par dimension (part des personnes interrogées)",
         )
