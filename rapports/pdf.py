@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db.models import Q
 from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -105,7 +106,16 @@ def layout_version():
 
 
 def cache_key(rapport):
-    """Same key ⇔ same PDF: the report's data version and state, its N−1 and chart years, the layout."""
+    """Same key ⇔ same PDF.
+
+    The key covers what the page shows beyond the report's own data version: its state, the versions of the
+    earlier reports behind the N−1 column and the charts, the exercices (the formula's working days), and the
+    reference data an administrator may edit without touching any report (caisse, sites, categories, catalogue).
+    """
+    from activites.models import GroupeIndicateurs, Indicateur
+    from caisses.models import Site
+    from effectifs.models import Categorie
+
     from .report import CHART_YEARS
 
     related = RapportAnnuel.objects.filter(
@@ -113,12 +123,30 @@ def cache_key(rapport):
         exercice__annee__gt=rapport.exercice.annee - CHART_YEARS,
         exercice__annee__lte=rapport.exercice.annee,
     ).order_by("exercice__annee")
-    versions = "-".join(
-        f"{annee}.{version}.{etat}"
-        for annee, version, etat in related.values_list("exercice__annee", "version_donnees", "etat")
-    )
-    raw = f"{rapport.pk}|{versions}|{rapport.modifie_le.isoformat() if rapport.modifie_le else ''}|{layout_version()}"
-    return hashlib.sha256(raw.encode()).hexdigest()
+    parts = [
+        rapport.pk,
+        rapport.etat,
+        rapport.caisse.nom,
+        list(
+            related.values_list(
+                "exercice__annee",
+                "version_donnees",
+                "etat",
+                "exercice__jours_theoriques_travail",
+                "exercice__date_limite",
+            )
+        ),
+        list(
+            Site.objects.filter(Q(caisse=rapport.caisse_id) | Q(caisse__parent=rapport.caisse_id))
+            .order_by("pk")
+            .values_list()
+        ),
+        list(Categorie.objects.order_by("pk").values_list()),
+        list(GroupeIndicateurs.objects.order_by("pk").values_list()),
+        list(Indicateur.objects.order_by("pk").values_list()),
+        layout_version(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def cache_dir():

@@ -94,6 +94,19 @@ def test_cache_follows_the_previous_year(org, monkeypatch):
     assert pdf.cache_key(rapport) != key
 
 
+def test_cache_follows_reference_data_edited_outside_the_report(org):
+    """An administrator edits a site's hours or the exercice's working days: the annex and formula change."""
+    rapport = RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
+    key = pdf.cache_key(rapport)
+    org.sites[0].horaires = "le mardi"
+    org.sites[0].save()
+    assert pdf.cache_key(rapport) != key
+    key = pdf.cache_key(rapport)
+    org.exercice.jours_theoriques_travail = 207
+    org.exercice.save()
+    assert pdf.cache_key(rapport) != key
+
+
 def test_cache_can_be_switched_off(org, settings, monkeypatch):
     settings.RAPPORT_PDF_CACHE = False
     rapport = RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
