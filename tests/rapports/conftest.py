@@ -39,3 +39,20 @@ def exemple(org):
 @pytest.fixture(autouse=True)
 def pdf_cache_dir(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def checks(monkeypatch):
+    """The transmission's rules replaced by ones the test sets: checks.errors / checks.warnings (lists of Constat)."""
+    from rapports import validation
+
+    class Checks:
+        errors = []
+        warnings = []
+
+        def __call__(self, rapport):
+            return list(self.errors), list(self.warnings)
+
+    found = Checks()
+    monkeypatch.setattr(validation, "CHECKS", [found])
+    return found

@@ -33,22 +33,6 @@ def pdf(monkeypatch):
 
 
 @pytest.fixture
-def checks(monkeypatch):
-    """Replace the rules of Parts I/II by ones the test sets: checks.errors / checks.warnings."""
-
-    class Checks:
-        errors = []
-        warnings = []
-
-        def __call__(self, rapport):
-            return list(self.errors), list(self.warnings)
-
-    found = Checks()
-    monkeypatch.setattr(validation, "CHECKS", [found])
-    return found
-
-
-@pytest.fixture
 def rapport(org):
     return RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
 
@@ -273,25 +257,23 @@ def test_archive_with_the_real_pdf(org, rapport, checks):
 # --- A failure half-way changes nothing -----------------------------------------------------------------------
 
 
-def test_pdf_failure_leaves_nothing_changed(org, rapport, checks, monkeypatch):
-    def broken(rapport):
-        raise RuntimeError("WeasyPrint en panne")
-
-    monkeypatch.setattr(lifecycle, "_render_pdf", broken)
-    with pytest.raises(RuntimeError):
-        perform(org.user("responsable"), rapport, Action.TRANSMETTRE)
-    rapport.refresh_from_db()
-    assert rapport.etat == Etat.BROUILLON
-    assert not Transition.objects.exists() and not ArchivePDF.objects.exists()
-    assert files_under_media() == []
+def broken(*args, **kwargs):
+    raise RuntimeError("panne simulée")
 
 
-def test_failure_after_the_file_is_written_removes_it(org, rapport, pdf, checks, monkeypatch):
-    def broken_save(self, *args, **kwargs):
-        raise RuntimeError("base indisponible")
-
-    monkeypatch.setattr(ArchivePDF, "save", broken_save)
-    with pytest.raises(RuntimeError):
+@pytest.mark.parametrize(
+    "where",
+    [
+        "pdf",  # WeasyPrint fails: before anything is written
+        "archive",  # the database fails once the PDF file is on disk: the file goes too
+    ],
+)
+def test_failure_half_way_leaves_nothing_changed(org, rapport, pdf, checks, monkeypatch, where):
+    if where == "pdf":
+        monkeypatch.setattr(lifecycle, "_render_pdf", broken)
+    else:
+        monkeypatch.setattr(ArchivePDF, "save", broken)
+    with pytest.raises(RuntimeError, match="panne simulée"):
         perform(org.user("responsable"), rapport, Action.TRANSMETTRE)
     rapport.refresh_from_db()
     assert rapport.etat == Etat.BROUILLON

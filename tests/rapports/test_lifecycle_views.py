@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from rapports import lifecycle, validation
+from rapports import lifecycle
 from rapports.editing import save_section
 from rapports.lifecycle import Action
 from rapports.models import ArchivePDF, Commentaire, PartieTrois, RapportAnnuel, Transition
@@ -19,20 +19,6 @@ Etat = RapportAnnuel.Etat
 @pytest.fixture(autouse=True)
 def pdf(monkeypatch):
     monkeypatch.setattr(lifecycle, "_render_pdf", lambda rapport: f"%PDF-1.7 {rapport.version_donnees}".encode())
-
-
-@pytest.fixture
-def checks(monkeypatch):
-    class Checks:
-        errors = []
-        warnings = []
-
-        def __call__(self, rapport):
-            return list(self.errors), list(self.warnings)
-
-    found = Checks()
-    monkeypatch.setattr(validation, "CHECKS", [found])
-    return found
 
 
 def url(name, org, **extra):
