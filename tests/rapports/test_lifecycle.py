@@ -247,11 +247,25 @@ def test_archived_bytes_unchanged_after_later_edits_and_reopen(org, rapport, pdf
     assert second.fichier.read() != original  # the data version moved on
 
 
-def test_archive_with_the_real_pdf(org, rapport, checks):
+def pdf_text(content):
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_archive_with_the_real_pdf_is_the_transmitted_copy(org, rapport, checks):
+    from rapports.pdf import render_pdf
+
+    assert "BROUILLON" in pdf_text(render_pdf(rapport))
     transition = perform(org.user("responsable"), rapport, Action.TRANSMETTRE)
     content = transition.archive.fichier.read()
     assert content.startswith(b"%PDF")
     assert transition.archive.sha256 == hashlib.sha256(content).hexdigest()
+    text = pdf_text(content)
+    assert "BROUILLON" not in text  # rendered once the state is "transmis"
+    assert org.region.nom in text
 
 
 # --- A failure half-way changes nothing -----------------------------------------------------------------------
