@@ -9,10 +9,12 @@ error at the path of the figure it concerns.
 from caisses.models import Caisse
 from rapports.interchange import (
     INVALID,
+    all_valid,
     expect_decimal,
     expect_int,
     expect_list,
     expect_object,
+    expect_rows,
     expect_text,
     index,
     join,
@@ -29,18 +31,6 @@ TEXTS = ("evolution_nature_activites", "etudiants_commentaire", "coordination_co
 KEYS = ("indicateurs", "etudiants", "circonscriptions", "enquete_satisfaction", *TEXTS)
 TEXT_MAX = 200_000
 SECTIONS_II = ("II.1", "II.2", "II.3", "II.4")
-
-
-def _rows(value, path, errors, validate_row):
-    items = expect_list(value, path, errors)
-    if items is INVALID:
-        return INVALID
-    rows = [validate_row(item, index(path, i)) for i, item in enumerate(items)]
-    return INVALID if any(row is INVALID for row in rows) else rows
-
-
-def _all_valid(values):
-    return values if all(v is not INVALID for v in values.values()) else INVALID
 
 
 def _validate_indicateurs(items, path, ctx, errors):
@@ -103,7 +93,7 @@ def _etudiant(errors):
         item = expect_object(item, p, errors, required=("ecole", "nombre", "duree_semaines"))
         if item is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "ecole": expect_text(item["ecole"], join(p, "ecole"), errors, max_length=250, required=True),
                 "nombre": expect_int(item["nombre"], join(p, "nombre"), errors),
@@ -121,7 +111,7 @@ def _circonscription(errors):
         item = expect_object(item, p, errors, required=("nom", "territoire", "referent"))
         if item is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "nom": expect_text(item["nom"], join(p, "nom"), errors, max_length=200, required=True),
                 "territoire": expect_text(item["territoire"], join(p, "territoire"), errors, max_length=250),
@@ -149,7 +139,7 @@ def _validate_enquete(value, path, errors):
         row = expect_object(row, p, errors, required=("dimension", "satisfaits_pct", "tres_satisfaits_pct"))
         if row is INVALID:
             return INVALID
-        return _all_valid(
+        return all_valid(
             {
                 "dimension": expect_text(row["dimension"], join(p, "dimension"), errors, max_length=250, required=True),
                 "satisfaits_pct": _pourcent(row["satisfaits_pct"], join(p, "satisfaits_pct"), errors),
@@ -159,7 +149,7 @@ def _validate_enquete(value, path, errors):
             }
         )
 
-    enquete = _all_valid(
+    enquete = all_valid(
         {
             "periode": expect_text(value["periode"], join(path, "periode"), errors, max_length=200, required=True),
             "echantillon": expect_int(value["echantillon"], join(path, "echantillon"), errors),
@@ -167,7 +157,7 @@ def _validate_enquete(value, path, errors):
             "organisme": expect_text(value["organisme"], join(path, "organisme"), errors, max_length=250),
         }
     )
-    items = _rows(value["items"], join(path, "items"), errors, item)
+    items = expect_rows(value["items"], join(path, "items"), errors, item)
     if enquete is INVALID or items is INVALID:
         return INVALID
     return {"enquete": enquete, "items": items}
@@ -184,16 +174,16 @@ def validate_partie_2(data, path, ctx, errors):
         if key in data:
             cleaned[key] = expect_text(data[key], join(path, key), errors, max_length=TEXT_MAX)
     if "etudiants" in data:
-        cleaned["etudiants"] = _rows(data["etudiants"], join(path, "etudiants"), errors, _etudiant(errors))
+        cleaned["etudiants"] = expect_rows(data["etudiants"], join(path, "etudiants"), errors, _etudiant(errors))
     if "circonscriptions" in data:
-        cleaned["circonscriptions"] = _rows(
+        cleaned["circonscriptions"] = expect_rows(
             data["circonscriptions"], join(path, "circonscriptions"), errors, _circonscription(errors)
         )
     if "enquete_satisfaction" in data:
         cleaned["enquete_satisfaction"] = _validate_enquete(
             data["enquete_satisfaction"], join(path, "enquete_satisfaction"), errors
         )
-    return _all_valid(cleaned)
+    return all_valid(cleaned)
 
 
 def _unite(ctx, code):
