@@ -66,7 +66,7 @@ def notify_transition(transition):
         return 0
     rapport = transition.rapport
     path = reverse("rapport_transmission", kwargs={"code": rapport.caisse.code, "annee": rapport.exercice.annee})
-    page_url = f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+    page_url = f"{settings.SITE_URL}{path}"
     subject = SUBJECTS[transition.action].format(code=rapport.caisse.code, annee=rapport.exercice.annee)
     body = message(transition, page_url)
     # One message per person: recipients of different regions do not see each other's addresses.

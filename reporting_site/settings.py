@@ -166,6 +166,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rapports-service-social@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address, for the links in e-mails (sent after a transition, without a request at hand).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # HTTPS-only settings, switched on in production by HTTPS=1 (README).
 HTTPS = env_bool("HTTPS", False)

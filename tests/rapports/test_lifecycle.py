@@ -326,7 +326,7 @@ def test_return_email_says_why_and_where(org, rapport, pdf, checks, django_captu
     message = mail.outbox[0]
     assert message.subject == f"Rapport {org.region.code} 2025 renvoyé pour correction"
     assert "Les effectifs de I.1 sont incomplets." in message.body
-    assert f"/rapports/{org.region.code}/2025/transmission/" in message.body
+    assert f"http://127.0.0.1:8000/rapports/{org.region.code}/2025/transmission/" in message.body
     assert len(message.to) == 1  # one message per person: addresses are not shared
 
 
