@@ -240,3 +240,20 @@ def test_indicator_added_by_an_admin_appears_from_its_first_exercice(org, client
         reverse("saisie_ii1", kwargs={"code": org.region.code, "annee": 2024}) + "?groupe=logement"
     ).content.decode()
     assert "Durée moyenne" not in html_2024
+
+
+def test_two_agents_of_two_units_both_keep_their_rows_after_a_conflict(org, client_for, rapport):
+    from caisses.models import Membership
+    from tests.factories import user_with_role
+
+    other_agent = user_with_role("t-agent-2", Membership.Role.AGENT, org.cpams[1])
+    first, second = client_for(org.user("agent")), client_for(other_agent)
+    # Both opened the page at version 0; the first saves, the second meets the conflict, then saves again.
+    assert first.post(url(org), {"version": 0, f"v-{org.cpams[0].code}-publics_precarite": "10"}).status_code == 302
+    data = {"version": 0, f"v-{org.cpams[1].code}-publics_precarite": "20"}
+    response = second.post(url(org), data)
+    assert response.status_code == 409
+    assert 'value="20"' in response.content.decode()
+    assert second.post(url(org), {**data, "version": 1}).status_code == 302
+    assert valeur(rapport, "publics_precarite", caisse=org.cpams[0]) == D(10)
+    assert valeur(rapport, "publics_precarite", caisse=org.cpams[1]) == D(20)
