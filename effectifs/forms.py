@@ -160,6 +160,11 @@ class InstallationForm(forms.Form):
             field.disabled = True
 
 
+class LocauxForm(RowForm):
+    site = forms.ChoiceField(widget=forms.HiddenInput)
+    etat_locaux = text_field("État des locaux", required=False, textarea=True)
+
+
 class ConventionForm(RowForm):
     caisse_primaire = choice_field("Caisse primaire", [])
     date_signature = forms.DateField(

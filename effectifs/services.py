@@ -53,3 +53,13 @@ def save_installation(rapport, values):
     if changed:
         installation.save()
     return changed
+
+
+def save_etat_locaux(etats, allowed_site_ids):
+    """The état des locaux of the sites the user may describe ({site id: text}); other ids are ignored."""
+    from caisses.models import Site
+
+    for site in Site.objects.filter(pk__in=set(etats) & set(allowed_site_ids)):
+        if site.etat_locaux != etats[site.pk]:
+            site.etat_locaux = etats[site.pk]
+            site.save(update_fields=["etat_locaux"])

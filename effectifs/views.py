@@ -193,23 +193,44 @@ class PageI2(Page):
     section = "I.2"
     template = "effectifs/saisie_i2.html"
 
+    def __init__(self, request, rapport):
+        super().__init__(request, rapport)
+        _caisse_ids, self.site_ids = editable_units(request.user, rapport.caisse)
+
+    @property
+    def editable(self):
+        """An agent de saisie may describe the premises of its own sites on this page."""
+        return self.region_editable or (not self.context["lecture_seule"] and bool(self.site_ids))
+
     def forms(self, data=None):
-        p1, editable = self.data, self.editable
+        p1, region = self.data, self.region_editable
         inst = p1.installation
         installation = forms.InstallationForm(
-            data if editable else None,
+            data if region else None,
             prefix="installation",
             initial={name: getattr(inst, name) for name in forms.InstallationForm.base_fields},
         )
-        if not editable:
+        if not region:
             installation.set_disabled()
         cpams = [(str(c.pk), c.nom) for c in self._cpams()]
+        own_sites = [site for site in p1.sites if site.pk in self.site_ids] if self.editable else []
+        locaux = forms.row_formset(
+            forms.LocauxForm,
+            "locaux",
+            data if own_sites else None,
+            initial=[{"site": str(site.pk), "etat_locaux": site.etat_locaux} for site in own_sites],
+            choices={"site": [(str(site.pk), site.nom) for site in own_sites]},
+            fixed=True,
+        )
+        for row, site in zip(locaux.forms, own_sites, strict=True):
+            row.row_label = f"{site.nom} ({site.get_type_display()})"
         return {
             "installation": installation,
+            "locaux": locaux,
             "conventions": forms.row_formset(
                 forms.ConventionForm,
                 "conventions",
-                data if editable else None,
+                data if region else None,
                 initial=[
                     {
                         "caisse_primaire": str(c.caisse_primaire_id),
@@ -220,7 +241,7 @@ class PageI2(Page):
                     for c in p1.conventions
                 ],
                 choices={"caisse_primaire": cpams},
-                disabled=not editable,
+                disabled=not region,
             ),
         }
 
@@ -230,6 +251,12 @@ class PageI2(Page):
         return Caisse.objects.primaires().filter(parent=self.rapport.caisse).order_by("code")
 
     def write(self, bound, rapport):
+        if bound["locaux"].is_bound:
+            services.save_etat_locaux(
+                {int(row["site"]): row["etat_locaux"] for row in forms.rows_of(bound["locaux"])}, self.site_ids
+            )
+        if not self.region_editable:
+            return
         services.save_installation(rapport, bound["installation"].cleaned_data)
         rows = [_as_id(row, "caisse_primaire") for row in forms.rows_of(bound["conventions"])]
         services.sync_rows(Convention.objects.filter(rapport=rapport), Convention, rows, rapport=rapport)

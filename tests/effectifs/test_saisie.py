@@ -216,6 +216,11 @@ def test_i2_saves_installation_and_conventions(org, responsable):
         "installation-ameliorations_obtenues": "Accueil rénové.",
         "installation-ameliorations_necessaires": "",
         **formset(
+            "locaux",
+            [{"site": str(site.pk), "etat_locaux": f"Locaux de {site.code}"} for site in org.sites[:2]],
+            initial=2,
+        ),
+        **formset(
             "conventions",
             [
                 {
@@ -232,6 +237,30 @@ def test_i2_saves_installation_and_conventions(org, responsable):
     assert "48\u00a0500,00&nbsp;€" in html
     rapport = RapportAnnuel.objects.get(caisse=org.region, exercice=org.exercice)
     assert rapport.installation.vehicules == 3 and rapport.installation.postes_informatiques is None
+    org.sites[1].refresh_from_db()
+    assert org.sites[1].etat_locaux == "Locaux de PAS-T12"
+
+
+def test_agent_describes_only_its_own_sites_premises(org, client_for):
+    agent = client_for(org.user("agent"))
+    html = agent.get(url(org, "saisie_i2")).content.decode()
+    assert "État des locaux de vos sites" in html
+    own, other = org.sites[0], org.sites[1]
+    rows = [{"site": str(own.pk), "etat_locaux": "Rampe d'accès installée."}]
+    data = {
+        "version": "0",
+        **formset("locaux", rows, initial=1),
+        "installation-vehicules": "99",
+        **formset("conventions", []),
+    }
+    assert agent.post(url(org, "saisie_i2"), data).status_code == 302
+    own.refresh_from_db()
+    assert own.etat_locaux == "Rampe d'accès installée."
+    assert not RapportAnnuel.objects.filter(installation__vehicules=99).exists()
+    tampered = {"version": "1", **formset("locaux", [{"site": str(other.pk), "etat_locaux": "Piraté"}], initial=1)}
+    assert agent.post(url(org, "saisie_i2"), tampered).status_code == 200
+    other.refresh_from_db()
+    assert other.etat_locaux != "Piraté"
 
 
 def test_i4_saves_meetings(org, responsable):
