@@ -60,6 +60,7 @@ class Cellule:
     n1: Decimal | None = None
     editable: bool = False
     erreurs: list = field(default_factory=list)  # [Erreur], blocking ones first
+    vide: bool = False  # a ratio whose numerator and denominator are both missing: "—", not "non calculable"
 
     @property
     def name(self):
@@ -106,6 +107,10 @@ class Tableau:
     specs: list
     lignes: list  # [(unite, [Cellule])]
     totaux: list  # [Cellule] of the region's totals (with n1)
+
+
+def _both_missing(figures, spec):
+    return figures.get(spec.numerateur) is None and figures.get(spec.denominateur) is None
 
 
 class Grille:
@@ -181,6 +186,7 @@ class Grille:
                         n1=per_unit_n1.get(unite.key, {}).get(spec.code),
                         editable=unite.key in self.editable_keys and not spec.is_computed,
                         erreurs=cells_errors.get((unite.key, spec.code), []),
+                        vide=spec.is_ratio and _both_missing(values.get(unite.key, {}), spec),
                     )
                     cell.saisie = self.saisies.get(cell.name)
                     cells.append(cell)

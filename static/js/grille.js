@@ -94,8 +94,10 @@
 
     function derived(el, figures) {
       if (el.hasAttribute("data-ratio")) {
-        var value = ratio(val(figures[el.dataset.num]), val(figures[el.dataset.den]));
-        el.textContent = formatPourcent(value, 1);
+        var num = val(figures[el.dataset.num]), den = val(figures[el.dataset.den]);
+        var value = ratio(num, den);
+        // Nothing entered yet: a dash; "non calculable" is for a zero or missing denominator.
+        el.textContent = num === null && den === null ? "—" : formatPourcent(value, 1);
         return value;
       }
       var terms = el.dataset.somme.split(" ").map(function (code) { return val(figures[code]); });
