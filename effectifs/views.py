@@ -126,7 +126,7 @@ class PageI1(Page):
             fixed=True,
             disabled=not region,
         )
-        for row, ligne in zip(effectifs.forms, p1.lignes, strict=True):
+        for row, ligne in zip(effectifs.forms, p1.lignes, strict=False):
             row.row_label = ligne.categorie.libelle
         mine = [a for a in p1.affectations if self._own(a)] if self.editable else []
         return {
@@ -222,7 +222,7 @@ class PageI2(Page):
             choices={"site": [(str(site.pk), site.nom) for site in own_sites]},
             fixed=True,
         )
-        for row, site in zip(locaux.forms, own_sites, strict=True):
+        for row, site in zip(locaux.forms, own_sites, strict=False):
             row.row_label = f"{site.nom} ({site.get_type_display()})"
         return {
             "installation": installation,

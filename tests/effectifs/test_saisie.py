@@ -326,3 +326,10 @@ def test_reports_table_says_consulter_once_transmitted(org, client_for):
     RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice, etat="transmis")
     html = client_for(org.user("responsable")).get(reverse("home")).content.decode()
     assert "Consulter la saisie<span" in html
+
+
+@pytest.mark.parametrize("name", ["saisie_i1", "saisie_i2", "saisie_i3", "saisie_i4"])
+def test_post_without_the_formsets_is_an_error_not_a_crash(org, responsable, name):
+    response = responsable.post(url(org, name), {"version": "0"})
+    assert response.status_code == 200
+    assert "Certaines valeurs sont à corriger" in response.content.decode()
