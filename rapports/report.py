@@ -5,13 +5,14 @@ draw from it. Figures come from the data apps' query, aggregation and formula fu
 chooses what goes where and formats numbers with caisses/numbers.py; it computes nothing itself.
 """
 
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
 
+from activites import aggregation
+from activites import queries as activites_queries
+from activites.models import EnqueteSatisfaction, GroupeIndicateurs, ItemSatisfaction, Valeur
 from caisses import numbers
 from caisses.models import Exercice
-from caisses.queries import sites_of
+from effectifs import queries as effectifs_queries
 
 from .plan import PLAN
 
@@ -169,15 +170,12 @@ class ReportContext:
 
     @property
     def partie_1(self):
-        """effectifs.queries.PartieUn, or None while the effectifs app has no queries."""
-        queries = data_module("effectifs.queries")
-        return self.once("partie_1", lambda: queries.partie_1_data(self.rapport) if queries else None)
+        """effectifs.queries.PartieUn: every figure of Part I with its formulas."""
+        return self.once("partie_1", lambda: effectifs_queries.partie_1_data(self.rapport))
 
     @property
     def sites(self):
-        if self.partie_1 is not None:
-            return self.partie_1.sites
-        return self.once("sites", lambda: list(sites_of(self.region)))
+        return self.partie_1.sites
 
     @property
     def exercices_graphiques(self):
@@ -191,86 +189,53 @@ class ReportContext:
 
     @property
     def partie_2(self):
-        """activites.aggregation.TableauRegion (N, N−1, evolution per indicator), or None."""
-        aggregation = data_module("activites.aggregation")
-        return self.once("partie_2", lambda: aggregation.tableau_region(self.rapport) if aggregation else None)
+        """activites.aggregation.TableauRegion: N, N−1 and evolution of every indicator."""
+        return self.once("partie_2", lambda: aggregation.tableau_region(self.rapport))
 
     @property
     def textes_2(self):
-        """PartieDeux (texts of II.1–II.4), trainees, districts and survey, or None."""
-        queries = data_module("activites.queries")
-        if queries is None:
-            return None
-        return self.once(
-            "textes_2",
-            lambda: {
-                "partie_deux": queries.partie_deux(self.rapport),
-                "etudiants": queries.etudiants(self.rapport),
-                "circonscriptions": queries.circonscriptions(self.rapport),
-                **self._enquete(),
-            },
-        )
+        """Texts of II.1–II.4, trainees, districts, and the survey with its items."""
 
-    def _enquete(self):
-        """The survey and its items in two queries, also when there is no survey (constant count)."""
-        from activites.models import EnqueteSatisfaction, ItemSatisfaction
+        def load():
+            return {
+                "partie_deux": activites_queries.partie_deux(self.rapport),
+                "etudiants": activites_queries.etudiants(self.rapport),
+                "circonscriptions": activites_queries.circonscriptions(self.rapport),
+                # Two queries whether or not there is a survey: the same count for every report.
+                "enquete": EnqueteSatisfaction.objects.filter(rapport=self.rapport).first(),
+                "items_enquete": list(ItemSatisfaction.objects.filter(enquete__rapport=self.rapport)),
+            }
 
-        return {
-            "enquete": EnqueteSatisfaction.objects.filter(rapport=self.rapport).first(),
-            "items_enquete": list(ItemSatisfaction.objects.filter(enquete__rapport=self.rapport)),
-        }
+        return self.once("textes_2", load)
 
     @property
     def effectifs_history(self):
         """{annee: {category code: Effectif}} over the chart years."""
-        queries = data_module("effectifs.queries")
         return self.once(
-            "effectifs_history",
-            lambda: queries.effectifs_history(self.region, self.exercices_graphiques) if queries else {},
+            "effectifs_history", lambda: effectifs_queries.effectifs_history(self.region, self.exercices_graphiques)
         )
 
     @property
     def groupes_libelles(self):
-        def load():
-            groupes = _groupes()
-            return dict(groupes.values_list("code", "libelle")) if groupes is not None else {}
-
-        return self.once("groupes", load)
+        return self.once("groupes", lambda: dict(GroupeIndicateurs.objects.values_list("code", "libelle")))
 
     @property
     def valeurs_par_annee(self):
         """[(annee, unit key, code, valeur)] of the region over the chart years, for the aggregation module."""
 
         def load():
-            from activites.models import Valeur
-
             annees = [exercice.annee for exercice in self.exercices_graphiques]
             rows = Valeur.objects.filter(rapport__caisse=self.region, rapport__exercice__annee__in=annees).values_list(
                 "rapport__exercice__annee", "caisse__code", "site__code", "indicateur__code", "valeur"
             )
             return [(annee, caisse or site or None, code, valeur) for annee, caisse, site, code, valeur in rows]
 
-        return self.once("valeurs_par_annee", load if data_module("activites.aggregation") else list)
+        return self.once("valeurs_par_annee", load)
 
     def preload(self):
         """Read everything up front, whatever is empty: the report costs the same queries for every region."""
         for name in ("partie_1", "partie_2", "textes_2", "effectifs_history", "groupes_libelles", "valeurs_par_annee"):
             getattr(self, name)
-
-
-def _groupes():
-    if data_module("activites.models") is None:
-        return None
-    from activites.models import GroupeIndicateurs
-
-    return GroupeIndicateurs.objects.all()
-
-
-def data_module(name):
-    """The data app's module `name`, or None while it does not exist yet (its sections then say so)."""
-    if importlib.util.find_spec(name) is None:
-        return None
-    return importlib.import_module(name)
 
 
 def build_report(rapport):
@@ -367,7 +332,7 @@ def _has_i1(p1):
 @section_builder("I.1")
 def section_i1(ctx):
     p1 = ctx.partie_1
-    if p1 is None or not any(ligne.pk is not None for ligne in p1.lignes):
+    if not any(ligne.pk is not None for ligne in p1.lignes):
         return []
     lignes = [
         [
@@ -441,8 +406,8 @@ def effectifs_evolution(ctx, p1):
 @section_builder("I.1", "a")
 def section_i1_a(ctx):
     p1 = ctx.partie_1
-    if p1 is None or not p1.affectations:
-        return [Vide(NEANT)] if p1 is not None and _has_i1(p1) else []
+    if not p1.affectations:
+        return [Vide(NEANT)] if _has_i1(p1) else []
     categories = [c for c in p1.categories if any(a.categorie_id == c.pk for a in p1.affectations)]
     unites, etp = [], {}
     for affectation in p1.affectations:
@@ -469,8 +434,8 @@ def section_i1_a(ctx):
 @section_builder("I.1", "b")
 def section_i1_b(ctx):
     p1 = ctx.partie_1
-    if p1 is None or not p1.mouvements:
-        return [Vide(NEANT)] if p1 is not None and _has_i1(p1) else []
+    if not p1.mouvements:
+        return [Vide(NEANT)] if _has_i1(p1) else []
     par_categorie = p1.mouvements_par_categorie
     resume = Tableau(
         colonnes=[("Catégorie", False), ("Embauches", True), ("Départs", True)],
@@ -496,8 +461,8 @@ def section_i1_b(ctx):
 @section_builder("I.1", "c")
 def section_i1_c(ctx):
     p1 = ctx.partie_1
-    if p1 is None or not p1.absences:
-        return [Vide(NEANT)] if p1 is not None and _has_i1(p1) else []
+    if not p1.absences:
+        return [Vide(NEANT)] if _has_i1(p1) else []
     absences = Tableau(
         colonnes=[("Motif", False), ("Jours d'absence", True)],
         lignes=[[a.get_motif_display(), nombre(a.jours, 1)] for a in p1.absences],
@@ -515,8 +480,8 @@ def section_i1_c(ctx):
 @section_builder("I.1", "d")
 def section_i1_d(ctx):
     p1 = ctx.partie_1
-    if p1 is None or not p1.boursiers:
-        return [Vide(NEANT)] if p1 is not None and _has_i1(p1) else []
+    if not p1.boursiers:
+        return [Vide(NEANT)] if _has_i1(p1) else []
     return [
         Tableau(
             colonnes=[("École", False), ("Nombre", True), ("Année d'études", True)],
@@ -530,20 +495,16 @@ def section_i1_d(ctx):
 def section_i2(ctx):
     p1 = ctx.partie_1
     sites = ctx.sites
-    blocs = []
-    if p1 is not None:
-        blocs.append(
-            Tableau(
-                colonnes=[("Type de site", False), ("Nombre", True)],
-                lignes=[[label, nombre(count)] for label, count in p1.sites_par_type],
-                legende="Unités locales, points d'accueil, de consultation et de permanence",
-            )
+    blocs = [
+        Tableau(
+            colonnes=[("Type de site", False), ("Nombre", True)],
+            lignes=[[label, nombre(count)] for label, count in p1.sites_par_type],
+            legende="Unités locales, points d'accueil, de consultation et de permanence",
         )
+    ]
     locaux = [[site.nom, site.get_type_display(), site.etat_locaux] for site in sites if site.etat_locaux]
     if locaux:
         blocs.append(Bloc("Locaux", [Tableau([("Site", False), ("Type", False), ("État des locaux", False)], locaux)]))
-    if p1 is None:
-        return blocs
     installation = p1.installation
     compteurs = [
         (label, value)
@@ -590,7 +551,7 @@ def section_i2(ctx):
 @section_builder("I.3")
 def section_i3(ctx):
     p1 = ctx.partie_1
-    if p1 is None or not p1.formations:
+    if not p1.formations:
         return []
     actions = Tableau(
         colonnes=[
@@ -618,7 +579,7 @@ def section_i3(ctx):
 @section_builder("I.4")
 def section_i4(ctx):
     p1 = ctx.partie_1
-    if p1 is None or not (p1.reunions or p1.reunions_autres_services):
+    if not (p1.reunions or p1.reunions_autres_services):
         return []
     reunions = Tableau(
         colonnes=[("Échelon", False), ("Périodicité", False), ("Nombre dans l'année", True), ("Contenu", False)],
@@ -648,8 +609,8 @@ def _valeur(ligne, value):
 @section_builder("II.1")
 def section_ii1(ctx):
     p2, textes = ctx.partie_2, ctx.textes_2
-    if p2 is None or not any(ligne.n is not None for ligne in p2.lignes):
-        narrative = texte(textes["partie_deux"].evolution_nature_activites) if textes else None
+    if not any(ligne.n is not None for ligne in p2.lignes):
+        narrative = texte(textes["partie_deux"].evolution_nature_activites)
         return [Bloc("Évolution dans la nature des activités", [narrative])] if narrative else []
     annees = (ctx.annee, ctx.annee - 1)
     libelles = ctx.groupes_libelles
@@ -665,7 +626,7 @@ def section_ii1(ctx):
         )
         blocs.append(tableau)
     blocs.extend(activity_charts(ctx, p2.by_code()))
-    narrative = texte(textes["partie_deux"].evolution_nature_activites) if textes else None
+    narrative = texte(textes["partie_deux"].evolution_nature_activites)
     blocs.append(Bloc("Évolution dans la nature des activités", [narrative or Vide(NON_RENSEIGNE)]))
     return blocs
 
@@ -741,8 +702,6 @@ def activity_charts(ctx, par_code):
 
 def origins_over_years(ctx, codes):
     """Origin of requests over the chart years, totalled per year by the aggregation module."""
-    from activites import aggregation
-
     from . import charts
 
     if not codes:
@@ -767,7 +726,7 @@ def origins_over_years(ctx, codes):
 @section_builder("II.2")
 def section_ii2(ctx):
     textes = ctx.textes_2
-    if textes is None or not (textes["etudiants"] or textes["partie_deux"].etudiants_commentaire.strip()):
+    if not (textes["etudiants"] or textes["partie_deux"].etudiants_commentaire.strip()):
         return []
     etudiants = Tableau(
         colonnes=[("École", False), ("Nombre d'étudiants", True), ("Durée du stage (semaines)", True)],
@@ -780,7 +739,7 @@ def section_ii2(ctx):
 @section_builder("II.3")
 def section_ii3(ctx):
     textes = ctx.textes_2
-    if textes is None or not (textes["circonscriptions"] or textes["partie_deux"].coordination_commentaire.strip()):
+    if not (textes["circonscriptions"] or textes["partie_deux"].coordination_commentaire.strip()):
         return []
     circonscriptions = Tableau(
         colonnes=[("Circonscription", False), ("Territoire", False), ("Référent", False)],
@@ -797,8 +756,6 @@ def section_ii3(ctx):
 @section_builder("II.4")
 def section_ii4(ctx):
     textes = ctx.textes_2
-    if textes is None:
-        return []
     blocs = [texte(textes["partie_deux"].autres_activites)]
     enquete = textes["enquete"]
     if enquete is not None:
