@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench" / ".data"
 DB = BENCH_DIR / "bench.sqlite3"
 REGIONS, YEARS, CPAMS = 20, 5, 8
-EXAMPLES = Path("/work/shared/spec")
+EXAMPLES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 
 
 def setup_django():

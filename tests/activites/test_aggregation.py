@@ -18,7 +18,7 @@ from activites.aggregation import (
 )
 from caisses.numbers import format_evolution
 
-SPEC_DIR = Path("/work/shared/spec")
+SPEC_DIR = Path(__file__).resolve().parents[1] / "fixtures"
 
 DONNEES = [
     "personnes_aidees_individuel",
