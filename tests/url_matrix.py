@@ -162,6 +162,7 @@ URL_CASES.update(
     }
 )
 
+
 # The national view (issue 6): relecteurs and admins only; for everyone else the page does not exist (404).
 def national(org):
     return {"annee": org.exercice.annee}
