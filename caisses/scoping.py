@@ -51,20 +51,31 @@ def get_region(user, code):
         raise Http404("Caisse inconnue.") from None
 
 
-def get_rapport(user, code, annee, *, for_update=False):
-    """The report of region `code` for exercice `annee`, created on first access, or 404."""
+def get_rapport(user, code, annee, *, for_update=False, select_related=()):
+    """The report of region `code` for exercice `annee`, created on first access, or 404.
+
+    An existing report costs one query, with its region and exercice; `select_related` adds the report's
+    one-to-one rows a page reads (e.g. "partie_trois").
+    """
     from rapports.models import RapportAnnuel
 
     from .models import Exercice
 
-    region = get_region(user, code)
-    try:
-        exercice = Exercice.objects.get(annee=annee)
-    except Exercice.DoesNotExist:
-        raise Http404("Exercice inconnu.") from None
-    rapport, _ = RapportAnnuel.objects.select_related("caisse", "exercice").get_or_create(
-        caisse=region, exercice=exercice
+    rapport = (
+        RapportAnnuel.objects.select_related("caisse", "exercice", *select_related)
+        .filter(caisse__in=visible_regions(user), caisse__code=code, exercice__annee=annee)
+        .first()
     )
+    if rapport is None:
+        # Unknown, out of scope, or not created yet: the slow path tells which (404) or creates it.
+        region = get_region(user, code)
+        try:
+            exercice = Exercice.objects.get(annee=annee)
+        except Exercice.DoesNotExist:
+            raise Http404("Exercice inconnu.") from None
+        rapport, _ = RapportAnnuel.objects.select_related("caisse", "exercice").get_or_create(
+            caisse=region, exercice=exercice
+        )
     if for_update:
         require_edit(user, rapport)
     return rapport

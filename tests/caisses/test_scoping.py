@@ -26,6 +26,25 @@ def test_get_rapport_out_of_scope_is_404(org):
         scoping.get_rapport(org.user("responsable"), "CARSAT-T1", 1999)
 
 
+def test_get_rapport_of_an_existing_report_is_one_query_and_keeps_its_scope(
+    org, django_assert_num_queries, django_assert_max_num_queries
+):
+    RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
+    responsable = org.user("responsable")
+    scoping.membership_of(responsable)  # the membership comes with the user of a request (caisses.auth)
+    with django_assert_num_queries(1):
+        rapport = scoping.get_rapport(responsable, "CARSAT-T1", 2025, select_related=("partie_trois",))
+    assert (rapport.caisse, rapport.exercice) == (org.region, org.exercice)
+    with django_assert_num_queries(0):
+        assert rapport.caisse.code == "CARSAT-T1" and rapport.exercice.annee == 2025
+        assert getattr(rapport, "partie_trois", None) is None
+    for role in ("responsable_autre", "agent_autre", "sans_role"):
+        with pytest.raises(Http404):
+            scoping.get_rapport(org.user(role), "CARSAT-T1", 2025)
+    with django_assert_max_num_queries(1):
+        assert scoping.get_rapport(org.user("relecteur"), "CARSAT-T1", 2025) == rapport
+
+
 def test_edit_rights(org):
     rapport = scoping.get_rapport(org.user("responsable"), "CARSAT-T1", 2025)
     assert scoping.can_edit_rapport(org.user("responsable"), rapport)
