@@ -10,6 +10,7 @@ primaire or a site, or None (REGION) for a figure of the region as a whole.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import pandas as pd
 
@@ -159,12 +160,24 @@ def lignes(specs, values_n, values_n1):
     ]
 
 
-@dataclass
 class TableauRegion:
-    rapport: object
-    rapport_n1: object
-    unites: list
-    lignes: list
+    """One region's Part II table; its units and N−1 report are read only if asked for (the report does not)."""
+
+    def __init__(self, rapport, lignes):
+        self.rapport = rapport
+        self.lignes = lignes
+
+    @cached_property
+    def rapport_n1(self):
+        from . import queries
+
+        return queries.rapport_precedent(self.rapport)
+
+    @cached_property
+    def unites(self):
+        from . import queries
+
+        return queries.unites_de(self.rapport.caisse)
 
     def by_code(self):
         return {ligne.spec.code: ligne for ligne in self.lignes}
@@ -180,19 +193,33 @@ class TableauRegion:
         return [(code, grouped[code]) for code in order]
 
 
-def tableau_region(rapport):
-    """One region's Part II figures for the report: N, N−1, evolution, per unit. Constant query count."""
+def values_by_year(rows):
+    """{annee: {unit key: {code: value}}} from rows (annee, unit key, code, value), e.g. a region's last years."""
+    result = {}
+    for annee, unit, code, value in rows:
+        result.setdefault(annee, {}).setdefault(unit, {})[code] = value
+    return result
+
+
+def tableau_region(rapport, indicateurs=None, valeurs=None):
+    """One region's Part II figures for the report: N, N−1, evolution, per unit. Constant query count.
+
+    A caller that already read them passes `indicateurs` (the catalogue of the exercice) and `valeurs`
+    ({annee: values by unit}, see values_by_year, covering N and N−1): their queries are saved. A year
+    missing from `valeurs` is a year without figures, as is a missing N−1 report.
+    """
     from . import queries
 
-    indicateurs = queries.catalogue(rapport.exercice.annee)
-    rapport_n1 = queries.rapport_precedent(rapport)
-    values_n1 = queries.valeurs_par_unite(rapport_n1) if rapport_n1 else None
-    return TableauRegion(
-        rapport=rapport,
-        rapport_n1=rapport_n1,
-        unites=queries.unites_de(rapport.caisse),
-        lignes=lignes([spec_of(i) for i in indicateurs], queries.valeurs_par_unite(rapport), values_n1),
-    )
+    annee = rapport.exercice.annee
+    if indicateurs is None:
+        indicateurs = queries.catalogue(annee)
+    if valeurs is None:
+        rapport_n1 = queries.rapport_precedent(rapport)
+        values_n = queries.valeurs_par_unite(rapport)
+        values_n1 = queries.valeurs_par_unite(rapport_n1) if rapport_n1 else None
+    else:
+        values_n, values_n1 = valeurs.get(annee, {}), valeurs.get(annee - 1)
+    return TableauRegion(rapport=rapport, lignes=lignes([spec_of(i) for i in indicateurs], values_n, values_n1))
 
 
 def totals_by_region(rows, specs):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from caisses.models import Caisse, Site
-from rapports.models import RapportAnnuel
+from rapports.models import RapportAnnuel, one_to_one_of
 
 from .models import Circonscription, EnqueteSatisfaction, Etudiant, Indicateur, PartieDeux, Regle, Valeur
 from .rules import RuleSpec
@@ -111,7 +111,7 @@ def rapport_precedent(rapport):
 
 
 def partie_deux(rapport):
-    return PartieDeux.objects.filter(rapport=rapport).first() or PartieDeux(rapport=rapport)
+    return one_to_one_of(rapport, "partie_deux") or PartieDeux(rapport=rapport)
 
 
 def etudiants(rapport):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from caisses.models import Caisse, Site
+from rapports.models import one_to_one_of
 from rapports.plan import EtatSection
 
 from . import formulas
@@ -122,10 +123,17 @@ class PartieUn:
         return found
 
 
-def partie_1_data(rapport):
-    """Part I of `rapport` in 12 queries, whatever its size."""
+def partie_1_data(rapport, effectifs=None):
+    """Part I of `rapport` in 12 queries, whatever its size.
+
+    `effectifs` (the report's Effectif rows, with their category) may come from the caller, e.g. out of
+    `effectifs_history`, and its query is saved; so is the Installation's when the report was read with
+    select_related("installation").
+    """
     cats = categories()
-    effectifs = {e.categorie_id: e for e in Effectif.objects.filter(rapport=rapport).select_related("categorie")}
+    if effectifs is None:
+        effectifs = Effectif.objects.filter(rapport=rapport).select_related("categorie")
+    effectifs = {e.categorie_id: e for e in effectifs}
     region = rapport.caisse
     return PartieUn(
         rapport=rapport,
@@ -137,7 +145,7 @@ def partie_1_data(rapport):
         mouvements=list(Mouvement.objects.filter(rapport=rapport).select_related("categorie")),
         absences=list(Absence.objects.filter(rapport=rapport)),
         boursiers=list(Boursier.objects.filter(rapport=rapport)),
-        installation=Installation.objects.filter(rapport=rapport).first() or Installation(rapport=rapport),
+        installation=one_to_one_of(rapport, "installation") or Installation(rapport=rapport),
         conventions=list(Convention.objects.filter(rapport=rapport).select_related("caisse_primaire")),
         formations=list(Formation.objects.filter(rapport=rapport)),
         reunions=list(Reunion.objects.filter(rapport=rapport)),

@@ -166,3 +166,15 @@ class Commentaire(models.Model):
 
     def __str__(self):
         return f"Commentaire sur {self.section} ({self.rapport})"
+
+
+def one_to_one_of(rapport, related_name):
+    """The report's row of the one-to-one `related_name` (e.g. "installation"), or None.
+
+    Taken from the report when select_related already loaded it (the report page); otherwise read in one query
+    and not cached on the report, so that a read after a save in the same request sees the saved row.
+    """
+    related = getattr(RapportAnnuel, related_name).related
+    if related.is_cached(rapport):
+        return getattr(rapport, related_name, None)
+    return related.related_model.objects.filter(**{related.field.name: rapport}).first()
