@@ -9,16 +9,19 @@ from dataclasses import dataclass, field
 
 from activites import aggregation
 from activites import queries as activites_queries
-from activites.models import EnqueteSatisfaction, GroupeIndicateurs, ItemSatisfaction, Valeur
+from activites.models import GroupeIndicateurs, ItemSatisfaction, Valeur
 from caisses import numbers
 from caisses.models import Exercice
 from effectifs import queries as effectifs_queries
 
+from .models import one_to_one_of
 from .plan import PLAN
 
 NEANT = "Néant."
 NON_RENSEIGNE = "Non renseigné."
 CHART_YEARS = 5  # the effectifs chart covers the last 5 exercices
+# The report's one-to-one rows, read with the report itself (caisses.scoping.get_rapport(select_related=...)).
+RAPPORT_RELATED = ("installation", "partie_deux", "partie_trois", "enquete_satisfaction")
 
 
 @dataclass
@@ -171,7 +174,12 @@ class ReportContext:
     @property
     def partie_1(self):
         """effectifs.queries.PartieUn: every figure of Part I with its formulas."""
-        return self.once("partie_1", lambda: effectifs_queries.partie_1_data(self.rapport))
+        return self.once(
+            "partie_1",
+            lambda: effectifs_queries.partie_1_data(
+                self.rapport, effectifs=self.effectifs_history.get(self.annee, {}).values()
+            ),
+        )
 
     @property
     def sites(self):
@@ -190,7 +198,19 @@ class ReportContext:
     @property
     def partie_2(self):
         """activites.aggregation.TableauRegion: N, N−1 and evolution of every indicator."""
-        return self.once("partie_2", lambda: aggregation.tableau_region(self.rapport))
+        return self.once(
+            "partie_2",
+            lambda: aggregation.tableau_region(
+                self.rapport,
+                indicateurs=self.catalogue,
+                valeurs=aggregation.values_by_year(self.valeurs_par_annee),
+            ),
+        )
+
+    @property
+    def catalogue(self):
+        """The exercice's active indicators with their group."""
+        return self.once("catalogue", lambda: activites_queries.catalogue(self.annee))
 
     @property
     def textes_2(self):
@@ -201,8 +221,8 @@ class ReportContext:
                 "partie_deux": activites_queries.partie_deux(self.rapport),
                 "etudiants": activites_queries.etudiants(self.rapport),
                 "circonscriptions": activites_queries.circonscriptions(self.rapport),
-                # Two queries whether or not there is a survey: the same count for every report.
-                "enquete": EnqueteSatisfaction.objects.filter(rapport=self.rapport).first(),
+                # The survey comes with the report (RAPPORT_RELATED); its items cost one query, survey or not.
+                "enquete": one_to_one_of(self.rapport, "enquete_satisfaction"),
                 "items_enquete": list(ItemSatisfaction.objects.filter(enquete__rapport=self.rapport)),
             }
 
@@ -217,7 +237,14 @@ class ReportContext:
 
     @property
     def groupes_libelles(self):
-        return self.once("groupes", lambda: dict(GroupeIndicateurs.objects.values_list("code", "libelle")))
+        def load():
+            libelles = {indicateur.groupe.code: indicateur.groupe.libelle for indicateur in self.catalogue}
+            if any(code not in libelles for code, _lignes in self.partie_2.groupes()):
+                # A group holding only computed totals this year: its label is not in the catalogue.
+                libelles = dict(GroupeIndicateurs.objects.values_list("code", "libelle"))
+            return libelles
+
+        return self.once("groupes", load)
 
     @property
     def valeurs_par_annee(self):
