@@ -19,6 +19,12 @@ def pytest_configure(config):
     if database["ENGINE"] == "django.db.backends.postgresql":
         # Several suites may run at once on one server (developers, CI): one test database per run.
         database.setdefault("TEST", {})["NAME"] = f"test_rapports_{os.getpid()}"
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, not Django's shared in-memory database: with WAL and IMMEDIATE transactions, concurrent
+        # writers then wait for each other as in production, so the concurrency tests run on SQLite too.
+        database.setdefault("TEST", {})["NAME"] = os.path.join(
+            tempfile.gettempdir(), f"test_rapports_{os.getpid()}.sqlite3"
+        )
     # Files the tests write (PDF cache, archives) never land in the project's media directory.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="test-media-")
 

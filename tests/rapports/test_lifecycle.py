@@ -347,14 +347,14 @@ def test_save_section_refused_once_transmitted(org, rapport, pdf, checks):
     assert not PartieTrois.objects.exists()
 
 
-# --- Concurrency (PostgreSQL) ---------------------------------------------------------------------------------
+# --- Concurrency (PostgreSQL row lock; SQLite IMMEDIATE transactions) ---------------------------------------
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_transmissions_give_one_transition(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("select_for_update n'a d'effet que sur PostgreSQL")
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(("file:memorydb", ":memory:")):
+        pytest.skip("base SQLite en mémoire : pas d'écritures concurrentes")
     from tests.factories import build_org
 
     org = build_org()
