@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from caisses.numbers import format_nombre
 from caisses.scoping import can_edit_region_data, editable_units
 
 from . import aggregation, queries, rules
@@ -85,8 +86,8 @@ class Cellule:
             return self.saisie
         if self.valeur is None:
             return ""
-        value = self.valeur.normalize() if self.valeur == self.valeur.to_integral_value() else self.valeur
-        return format(value, "f").replace(".", ",")
+        decimals = max(0, -self.valeur.normalize().as_tuple().exponent)
+        return format_nombre(self.valeur, decimals, grouped=False)
 
     @property
     def n1_brut(self):

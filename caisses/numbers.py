@@ -16,8 +16,11 @@ def _to_decimal(value):
         return None
 
 
-def format_nombre(value, decimals=0, empty="—"):
-    """French format: thousands separated by a no-break space, decimal comma."""
+def format_nombre(value, decimals=0, empty="—", grouped=True):
+    """French format: thousands separated by a no-break space, decimal comma.
+
+    grouped=False gives "1234,5": what a form input or a French spreadsheet reads back as a number.
+    """
     if value is None or value == "":
         return empty
     number = _to_decimal(value)
@@ -31,7 +34,7 @@ def format_nombre(value, decimals=0, empty="—"):
     text = f"{abs(number):.{decimals}f}"
     integer, _, fraction = text.partition(".")
     groups = []
-    while len(integer) > 3:
+    while grouped and len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
     groups.insert(0, integer)

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .interchange import MAX_BYTES
+from .interchange import MAX_BYTES, megabytes
 from .plan import PLAN
 
 
@@ -45,6 +45,6 @@ class ImportForm(forms.Form):
         if document.size > MAX_BYTES:
             raise forms.ValidationError(
                 "Le fichier dépasse 10 Mo (%(taille)s Mo) : il ne peut pas être importé.",
-                params={"taille": f"{document.size / 1024 / 1024:.1f}".replace(".", ",")},
+                params={"taille": megabytes(document.size)},
             )
         return document

@@ -49,6 +49,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from caisses.models import Caisse, Exercice, Site
+from caisses.numbers import format_nombre
 
 from .editing import write_report
 from .models import RapportAnnuel
@@ -338,9 +339,12 @@ def _reject_constant(name):
     raise ValueError(f"{name} n'est pas une valeur JSON autorisée")
 
 
+def megabytes(size):
+    return format_nombre(size / 1024 / 1024, 1)
+
+
 def too_big(size):
-    megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
-    return f"document trop volumineux ({megabytes} Mo ; au plus 10 Mo)"
+    return f"document trop volumineux ({megabytes(size)} Mo ; au plus 10 Mo)"
 
 
 def parse_document(raw, errors):

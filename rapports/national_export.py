@@ -7,12 +7,14 @@ someone) is stored as plain text — a string cell with Excel's "quote prefix" i
 
 import csv
 import io
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from caisses.numbers import format_nombre
 
 from .national import colonnes
 from .plan import SECTIONS, EtatSection
@@ -155,10 +157,7 @@ def xlsx_filename(annee):
 
 def _csv_number(value, decimals):
     """French Excel reads "1234,5" as a number: decimal comma, no thousands separator."""
-    if value is None:
-        return ""
-    quantum = Decimal(1).scaleb(-decimals)
-    return str(Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)).replace(".", ",")
+    return format_nombre(value, decimals, empty="", grouped=False)
 
 
 def _csv_cell(colonne, value):

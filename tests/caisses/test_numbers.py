@@ -40,3 +40,9 @@ def test_evolution_non_calculable():
     assert format_evolution(10, 0) == "non calculable"
     assert format_evolution(10, None) == "non calculable"
     assert format_evolution(None, 10) == "non calculable"
+
+
+def test_ungrouped_for_inputs_and_spreadsheets():
+    assert format_nombre(1234567.5, 1, grouped=False) == "1234567,5"
+    assert format_nombre(-1234, grouped=False) == "-1234"
+    assert format_nombre(None, 2, empty="", grouped=False) == ""
