@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from rapports.editing import RapportVerrouilleAdminMixin
+from caisses.guard import RapportVerrouilleAdminMixin
 
 from .models import GroupeIndicateurs, Indicateur, Regle, Valeur
 

@@ -7,11 +7,11 @@ class ActivitesConfig(AppConfig):
     verbose_name = "Partie II — Activités du service"
 
     def ready(self):
+        from caisses.checks import CHECKS
         from caisses.demo import DEMO_EXTENSIONS
-        from rapports.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_MANY
-        from rapports.validation import CHECKS
+        from caisses.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_MANY
 
-        from . import interchange, models, queries  # noqa: F401 — interchange registers partie_2 and partie_3
+        from . import interchange, models, queries  # noqa: F401 — interchange registers partie_2
         from .checks import constats_ii1
         from .demo import fill_partie_deux
 
@@ -21,7 +21,6 @@ class ActivitesConfig(AppConfig):
                 "II.2": queries.etat_ii2,
                 "II.3": queries.etat_ii3,
                 "II.4": queries.etat_ii4,
-                "III": queries.etat_iii,
             }
         )
         SECTION_HISTORY.setdefault("II.1", []).extend([models.Valeur, models.PartieDeux])
@@ -32,14 +31,13 @@ class ActivitesConfig(AppConfig):
         )
         if constats_ii1 not in CHECKS:
             CHECKS.append(constats_ii1)
-        # The national view asks the states of every region's report at once (rapports.plan.section_states_many).
+        # The national view asks the states of every region's report at once (caisses.plan.section_states_many).
         SECTION_STATUS_MANY.update(
             {
                 "II.1": queries.etats_ii1,
                 "II.2": queries.etats_ii2,
                 "II.3": queries.etats_ii3,
                 "II.4": queries.etats_ii4,
-                "III": queries.etats_iii,
             }
         )
         if fill_partie_deux not in DEMO_EXTENSIONS:

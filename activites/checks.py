@@ -1,6 +1,6 @@
-"""Part II's findings for the transmission (rapports.validation.CHECKS): the catalogue's rules on the figures."""
+"""Part II's findings for the transmission (caisses.checks.CHECKS): the catalogue's rules on the figures."""
 
-from rapports.validation import Constat
+from caisses.checks import Constat
 
 from .grid import cell_id
 from .queries import Unite

@@ -8,8 +8,7 @@ already hold Part II figures are left alone, so running the demo twice changes n
 import random
 from decimal import Decimal
 
-from caisses.models import Caisse
-from rapports.models import PartieTrois, RapportAnnuel
+from caisses.models import Caisse, RapportAnnuel
 
 from .models import (
     Circonscription,
@@ -28,17 +27,6 @@ DOMAINES = [
     ("domaine_personnes_agees", 0.24),
     ("domaine_malades_handicapees", 0.115),
 ]
-
-OBSERVATIONS = """## Expériences de l'année
-
-Mise en place d'une **permanence commune** avec la {cpam}.
-
-## Perspectives
-
-- renforcer l'offre de service aux assurés en arrêt de travail ;
-- développer les actions collectives.
-"""
-
 
 def _split(total, shares, rng):
     """Integers summing exactly to `total`, roughly in the given shares."""
@@ -99,7 +87,7 @@ def fill_partie_deux(regions, exercices, progress=None):
     cpams_by_region = {}
     for cpam in Caisse.objects.primaires().filter(parent__in=regions).order_by("code"):
         cpams_by_region.setdefault(cpam.parent_id, []).append(cpam)
-    valeurs, etudiants, circonscriptions, textes, observations, enquetes = [], [], [], [], [], []
+    valeurs, etudiants, circonscriptions, textes, enquetes = [], [], [], [], []
     for rapport in rapports:
         if rapport.pk in done:
             continue
@@ -149,8 +137,6 @@ def fill_partie_deux(regions, exercices, progress=None):
                     ordre=position,
                 )
             )
-        if cpams:
-            observations.append(PartieTrois(rapport=rapport, observations=OBSERVATIONS.format(cpam=cpams[0].nom)))
         if annee % 2 == 0:
             enquetes.append(
                 (
@@ -169,7 +155,6 @@ def fill_partie_deux(regions, exercices, progress=None):
     PartieDeux.objects.bulk_create(textes, ignore_conflicts=True)
     Etudiant.objects.bulk_create(etudiants)
     Circonscription.objects.bulk_create(circonscriptions)
-    PartieTrois.objects.bulk_create(observations, ignore_conflicts=True)
     EnqueteSatisfaction.objects.bulk_create([e for e, _s, _t in enquetes])
     ItemSatisfaction.objects.bulk_create(
         item

@@ -89,16 +89,3 @@ class EvolutionForm(forms.Form):
         rows=5,
         help_text="Indiquer s'il y a eu une évolution dans la nature même des activités (circulaire 16/73, II.1).",
     )
-
-
-class ObservationsForm(forms.Form):
-    observations = forms.CharField(
-        label="Observations, commentaires, perspectives d'avenir",
-        required=False,
-        max_length=200_000,
-        widget=forms.Textarea(attrs={"rows": 18, "class": "form-control font-monospace"}),
-        help_text=(
-            "Texte libre au format Markdown : ## pour un titre, **gras**, *italique*, - pour une liste, "
-            "[texte](https://adresse) pour un lien. Le HTML et les scripts sont retirés."
-        ),
-    )

@@ -1,4 +1,4 @@
-"""`partie_2` and `partie_3` of the interchange document (INTERCHANGE.md), registered in rapports.interchange.
+"""`partie_2` of the interchange document (INTERCHANGE.md), registered in caisses.interchange.
 
 A key missing from a part leaves that data as it is; a key present replaces it (`[]` empties a list,
 `null` removes the survey). Figures are checked against the catalogue of the exercice and against the
@@ -6,8 +6,7 @@ catalogue's rules (`activites.rules`, on the whole document: totals included); a
 error at the path of the figure it concerns.
 """
 
-from caisses.models import Caisse
-from rapports.interchange import (
+from caisses.interchange import (
     INVALID,
     all_valid,
     expect_decimal,
@@ -21,7 +20,7 @@ from rapports.interchange import (
     json_number,
     register_part,
 )
-from rapports.models import PartieTrois
+from caisses.models import Caisse
 
 from . import queries, rules, services
 from .models import Indicateur
@@ -262,31 +261,6 @@ def export_partie_2(rapport):
     }
 
 
-def validate_partie_3(data, path, ctx, errors):
-    data = expect_object(data, path, errors, optional=("observations",))
-    if data is INVALID:
-        return INVALID
-    if "observations" not in data:
-        return {}
-    text = expect_text(data["observations"], join(path, "observations"), errors, max_length=TEXT_MAX)
-    return INVALID if text is INVALID else {"observations": text}
-
-
-def write_partie_3(cleaned, ctx):
-    if "observations" not in cleaned:
-        return
-    partie, _ = PartieTrois.objects.get_or_create(rapport=ctx.rapport)
-    if partie.observations != cleaned["observations"]:
-        partie.observations = cleaned["observations"]
-        partie.save(update_fields=["observations"])
-
-
-def export_partie_3(rapport):
-    text = PartieTrois.objects.filter(rapport=rapport).values_list("observations", flat=True).first()
-    return {"observations": text or ""}
-
-
 register_part(
     "partie_2", validate=validate_partie_2, write=write_partie_2, export=export_partie_2, sections=SECTIONS_II
 )
-register_part("partie_3", validate=validate_partie_3, write=write_partie_3, export=export_partie_3, sections=("III",))

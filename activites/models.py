@@ -6,8 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from caisses.models import Caisse, Site
-from rapports.models import RapportAnnuel
+from caisses.models import Caisse, RapportAnnuel, Site
 
 
 class GroupeIndicateurs(models.Model):

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from caisses.models import Caisse, Site
-from rapports.models import RapportAnnuel, one_to_one_of
+from caisses.models import Caisse, RapportAnnuel, Site, one_to_one_of
 
 from .models import Circonscription, EnqueteSatisfaction, Etudiant, Indicateur, PartieDeux, Regle, Valeur
 from .rules import RuleSpec
@@ -127,11 +126,11 @@ def enquete(rapport):
     return EnqueteSatisfaction.objects.filter(rapport=rapport).prefetch_related("items").first()
 
 
-# --- Section states for the plan's navigation (rapports.plan.SECTION_STATUS) ---------------------------------
+# --- Section states for the plan's navigation (caisses.plan.SECTION_STATUS) ---------------------------------
 
 
 def etat_ii1(rapport):
-    from rapports.plan import EtatSection
+    from caisses.plan import EtatSection
 
     values = valeurs_par_unite(rapport)
     if not values:
@@ -141,7 +140,7 @@ def etat_ii1(rapport):
 
 def _etat_ii1(values, indicateurs, specs):
     """The II.1 state of a report with some figures, from its values, the catalogue and the rules."""
-    from rapports.plan import EtatSection
+    from caisses.plan import EtatSection
 
     from . import rules
 
@@ -154,7 +153,7 @@ def _etat_ii1(values, indicateurs, specs):
 
 
 def _texts_state(*parts):
-    from rapports.plan import EtatSection
+    from caisses.plan import EtatSection
 
     filled = [bool(part) for part in parts]
     if all(filled):
@@ -178,10 +177,6 @@ def _etat_ii4(has_survey, texts):
     return _texts_state(texts.get("autres_activites", "").strip() or has_survey)
 
 
-def _etat_iii(text):
-    return _texts_state((text or "").strip())
-
-
 def etat_ii2(rapport):
     texts = _partie_deux_texts(rapport)
     return _etat_ii2(Etudiant.objects.filter(rapport=rapport).exists(), texts)
@@ -197,13 +192,7 @@ def etat_ii4(rapport):
     return _etat_ii4(EnqueteSatisfaction.objects.filter(rapport=rapport).exists(), texts)
 
 
-def etat_iii(rapport):
-    from rapports.models import PartieTrois
-
-    return _etat_iii(PartieTrois.objects.filter(rapport=rapport).values_list("observations", flat=True).first())
-
-
-# --- Many reports at once: the national view (rapports.plan.SECTION_STATUS_MANY) -----------------------------
+# --- Many reports at once: the national view (caisses.plan.SECTION_STATUS_MANY) -----------------------------
 # Same decisions as above, from facts read for every report in one query per model.
 
 
@@ -216,7 +205,7 @@ def _textes_many(ids):
 
 
 def etats_ii1(rapports):
-    from rapports.plan import EtatSection
+    from caisses.plan import EtatSection
 
     ids = [r.pk for r in rapports]
     values = {}
@@ -251,11 +240,3 @@ def etats_ii3(rapports):
 
 def etats_ii4(rapports):
     return _etats_textes(rapports, EnqueteSatisfaction, _etat_ii4)
-
-
-def etats_iii(rapports):
-    from rapports.models import PartieTrois
-
-    ids = [r.pk for r in rapports]
-    texts = dict(PartieTrois.objects.filter(rapport_id__in=ids).values_list("rapport_id", "observations"))
-    return {pk: _etat_iii(texts.get(pk)) for pk in ids}

@@ -1,4 +1,4 @@
-"""Writes of Part II. Always called inside rapports.editing.save_section / write_report (the one write path).
+"""Writes of Part II. Always called inside caisses.guard.save_section / write_report (the one write path).
 
 Objects are saved one by one (not in bulk) so that django-simple-history records every change.
 """

@@ -1,4 +1,4 @@
-"""Entry pages of Part II and Part III: /rapports/<code>/<annee>/saisie/II-1/ … /III/."""
+"""Entry pages of Part II: /rapports/<code>/<annee>/saisie/II-1/ … /II-4/."""
 
 from django.urls import path
 
@@ -11,5 +11,4 @@ urlpatterns = [
     path(PREFIX + "II-2/", views.saisie_ii2, name="saisie_ii2"),
     path(PREFIX + "II-3/", views.saisie_ii3, name="saisie_ii3"),
     path(PREFIX + "II-4/", views.saisie_ii4, name="saisie_ii4"),
-    path(PREFIX + "III/", views.saisie_iii, name="saisie_iii"),
 ]

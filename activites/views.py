@@ -1,14 +1,12 @@
-"""Entry pages of Part II (II.1 grid, II.2–II.4) and Part III. Views only wire request → scoping → form → save."""
+"""Entry pages of Part II (II.1 grid, II.2–II.4). Views only wire request → scoping → form → save."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from caisses.guard import ConflitDeVersion, save_section, section_version
+from caisses.saisie import saisie_context
 from caisses.scoping import can_edit_region_data, get_rapport, require_edit, require_region_edit
-from rapports.editing import ConflitDeVersion, save_section, section_version
-from rapports.markdown import render_markdown
-from rapports.models import PartieTrois
-from rapports.saisie import saisie_context
 
 from . import forms, queries, services
 from .grid import Grille
@@ -196,40 +194,3 @@ def saisie_ii4(request, code, annee):
             services.write_enquete(locked, None, [])
 
     return _rows_page(request, code, annee, "II.4", "activites/saisie_ii4.html", build, write, _survey_valid)
-
-
-@login_required
-def saisie_iii(request, code, annee):
-    rapport = get_rapport(request.user, code, annee)
-    partie = PartieTrois.objects.filter(rapport=rapport).first()
-    saved = partie.observations if partie else ""
-    form = forms.ObservationsForm(initial={"observations": saved})
-    apercu, conflit = None, None
-    if request.method == "POST":
-        require_region_edit(request.user, rapport)
-        form = forms.ObservationsForm(request.POST)
-        if form.is_valid():
-            text = form.cleaned_data["observations"]
-            if request.POST.get("action") == "apercu":
-                apercu = render_markdown(text)
-            else:
-
-                def write(locked):
-                    current, _ = PartieTrois.objects.get_or_create(rapport=locked)
-                    if current.observations != text:
-                        current.observations = text
-                        current.save(update_fields=["observations"])
-
-                conflit = _save(request, rapport, "III", write)
-                if conflit is None:
-                    return redirect(request.path)
-    return _render(
-        request,
-        rapport,
-        "III",
-        "activites/saisie_iii.html",
-        conflit,
-        form=form,
-        apercu=apercu,
-        rendu=render_markdown(saved),
-    )

@@ -115,9 +115,8 @@ def main():
     from django.db.models import Count
     from django.test import Client
 
-    from caisses.models import Caisse, Exercice
+    from caisses.models import Caisse, Exercice, RapportAnnuel
     from rapports import pdf
-    from rapports.models import RapportAnnuel
 
     annee = Exercice.objects.order_by("-annee").values_list("annee", flat=True).first()
     regions = Caisse.objects.regionales().annotate(cpams=Count("enfants")).order_by("cpams", "code")

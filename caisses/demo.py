@@ -5,9 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from rapports.models import RapportAnnuel
-
-from .models import Caisse, Exercice, Membership, Site
+from .models import Caisse, Exercice, Membership, RapportAnnuel, Site
 
 NATIONALE = ("CNAM", "Caisse nationale de l'Assurance Maladie")
 

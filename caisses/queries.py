@@ -1,8 +1,6 @@
 """Read queries of the caisses app: each returns a QuerySet or plain data for one page."""
 
-from rapports.models import RapportAnnuel
-
-from .models import Caisse, Exercice, Site
+from .models import Caisse, Exercice, RapportAnnuel, Site
 
 
 def reports_by_exercice(region, exercices):

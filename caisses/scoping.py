@@ -57,9 +57,7 @@ def get_rapport(user, code, annee, *, for_update=False, select_related=()):
     An existing report costs one query, with its region and exercice; `select_related` adds the report's
     one-to-one rows a page reads (e.g. "partie_trois").
     """
-    from rapports.models import RapportAnnuel
-
-    from .models import Exercice
+    from .models import Exercice, RapportAnnuel
 
     rapport = (
         RapportAnnuel.objects.select_related("caisse", "exercice", *select_related)

@@ -8,8 +8,7 @@ import random
 from collections import Counter
 from decimal import Decimal
 
-from caisses.models import Caisse
-from rapports.models import RapportAnnuel
+from caisses.models import Caisse, RapportAnnuel
 
 from .models import (
     Absence,

@@ -1,10 +1,9 @@
-"""`partie_1` of the interchange document (INTERCHANGE.md), registered in rapports.interchange.
+"""`partie_1` of the interchange document (INTERCHANGE.md), registered in caisses.interchange.
 
 A key missing from `partie_1` leaves that data as it is; a key present replaces it (`[]` empties a list).
 """
 
-from caisses.models import Site
-from rapports.interchange import (
+from caisses.interchange import (
     INVALID,
     all_valid,
     expect_choice,
@@ -20,6 +19,7 @@ from rapports.interchange import (
     json_number,
     register_part,
 )
+from caisses.models import Site
 
 from . import services
 from .formulas import AGE_MAX, AGE_MIN

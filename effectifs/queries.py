@@ -4,9 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from caisses.models import Caisse, Site
-from rapports.models import one_to_one_of
-from rapports.plan import EtatSection
+from caisses.models import Caisse, Site, one_to_one_of
+from caisses.plan import EtatSection
 
 from . import formulas
 from .models import (
@@ -172,7 +171,7 @@ def effectifs_history(region, exercices):
     return result
 
 
-# --- Section states for the plan's navigation (rapports.plan.SECTION_STATUS) ---------------------------------
+# --- Section states for the plan's navigation (caisses.plan.SECTION_STATUS) ---------------------------------
 
 
 def _exists(model, rapport):
@@ -232,7 +231,7 @@ def etat_i4(rapport):
     return _etat_i4(_exists(Reunion, rapport), lambda: _exists(ReunionAutreService, rapport))
 
 
-# --- Many reports at once: the national view (rapports.plan.SECTION_STATUS_MANY, rapports.national) ----------
+# --- Many reports at once: the national view (caisses.plan.SECTION_STATUS_MANY, rapports.national) ----------
 # Same decisions as above, from facts read for every report in one query per model.
 
 

@@ -1,4 +1,4 @@
-"""Writes of Part I. Called inside rapports.editing.save_section / write_report, never on their own."""
+"""Writes of Part I. Called inside caisses.guard.save_section / write_report, never on their own."""
 
 from collections import Counter
 

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 
+from caisses.guard import ConflitDeVersion, save_section, section_version
+from caisses.saisie import saisie_context
 from caisses.scoping import editable_units, get_rapport
-from rapports.editing import ConflitDeVersion, save_section, section_version
-from rapports.saisie import saisie_context
 
 from . import forms, queries, services
 from .models import (

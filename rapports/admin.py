@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import RapportAnnuel
+from caisses.models import RapportAnnuel
 
 
 @admin.register(RapportAnnuel)

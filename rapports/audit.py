@@ -1,6 +1,6 @@
 """Who changed what and when in one section of a report, read from django-simple-history.
 
-The models of each section come from `rapports.plan.SECTION_HISTORY`, filled by the apps.
+The models of each section come from `caisses.plan.SECTION_HISTORY`, filled by the apps.
 """
 
 import datetime
@@ -10,8 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from caisses.numbers import format_nombre
-
-from .plan import SECTION_HISTORY
+from caisses.plan import SECTION_HISTORY
 
 HISTORY_TYPES = {"+": "Création", "~": "Modification", "-": "Suppression"}
 VIDE = "—"

@@ -5,9 +5,9 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from caisses.models import Membership
+from caisses.models import Membership, RapportAnnuel
 
-from .models import RapportAnnuel, Transition
+from .models import Transition
 
 Role = Membership.Role
 Etat = RapportAnnuel.Etat

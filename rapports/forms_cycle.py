@@ -2,8 +2,9 @@
 
 from django import forms
 
+from caisses.plan import PLAN
+
 from .interchange import MAX_BYTES, megabytes
-from .plan import PLAN
 
 
 class MotifForm(forms.Form):

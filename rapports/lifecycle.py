@@ -14,11 +14,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
-from caisses.models import Membership
+from caisses.checks import validate_rapport
+from caisses.models import Membership, RapportAnnuel
 from caisses.scoping import membership_of, role_of
 
-from .models import ArchivePDF, RapportAnnuel, Transition
-from .validation import validate_rapport
+from .models import ArchivePDF, Transition
 
 logger = logging.getLogger(__name__)
 

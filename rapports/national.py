@@ -14,10 +14,8 @@ from decimal import Decimal
 from django.http import Http404
 
 from caisses import numbers
-from caisses.models import Caisse, Exercice
-
-from .models import RapportAnnuel
-from .plan import SECTIONS, EtatSection, section_states_many
+from caisses.models import Caisse, Exercice, RapportAnnuel
+from caisses.plan import SECTIONS, EtatSection, section_states_many
 
 PERSONNES_TOTAL = "personnes_aidees_total"
 PERSONNES_INDIVIDUEL = "personnes_aidees_individuel"

@@ -15,9 +15,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from caisses.numbers import format_nombre
+from caisses.plan import SECTIONS, EtatSection
 
 from .national import colonnes
-from .plan import SECTIONS, EtatSection
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 NATIONAL_LABEL = "France entière"

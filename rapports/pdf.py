@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .models import RapportAnnuel
+from caisses.models import RapportAnnuel
 
 # The origin the HTML's "/static/..." URLs are resolved against; it is never contacted.
 BASE_URL = "https://rapport.invalid/"

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import Commentaire, RapportAnnuel, Transition
-from .plan import SECTIONS, EtatSection, section_states
-from .validation import entry_url as _entry_url
+from caisses.checks import entry_url as _entry_url
+from caisses.models import RapportAnnuel
+from caisses.plan import SECTIONS, EtatSection, section_states
+
+from .models import Commentaire, Transition
 
 
 def entry_url(region, exercice, code):

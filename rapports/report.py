@@ -11,11 +11,9 @@ from activites import aggregation
 from activites import queries as activites_queries
 from activites.models import GroupeIndicateurs, ItemSatisfaction, Valeur
 from caisses import numbers
-from caisses.models import Exercice
+from caisses.models import Exercice, one_to_one_of
+from caisses.plan import PLAN
 from effectifs import queries as effectifs_queries
-
-from .models import one_to_one_of
-from .plan import PLAN
 
 NEANT = "Néant."
 NON_RENSEIGNE = "Non renseigné."
@@ -816,7 +814,7 @@ def section_ii4(ctx):
 
 @section_builder("III")
 def section_iii(ctx):
-    from .markdown import render_markdown
+    from caisses.markdown import render_markdown
 
     partie = getattr(ctx.rapport, "partie_trois", None)
     observations = partie.observations.strip() if partie else ""

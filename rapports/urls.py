@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import views_cycle, views_rapport, views_saisie
+from . import partie_trois, views_cycle, views_rapport, views_saisie
 from .views_interchange import export_json
 
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:code>/<int:annee>/saisie/", views_saisie.saisie, name="saisie"),
     path("<slug:code>/<int:annee>/export.json", export_json, name="rapport_export_json"),
     path("<slug:code>/<int:annee>/saisie/", include("effectifs.urls")),
+    path("<slug:code>/<int:annee>/saisie/III/", partie_trois.saisie_iii, name="saisie_iii"),
     # The report's life (issue 6): transmission page, transitions (POST), archives, history, comments, upload.
     path("<slug:code>/<int:annee>/transmission/", views_cycle.transmission, name="rapport_transmission"),
     path("<slug:code>/<int:annee>/transmettre/", views_cycle.transmettre, name="rapport_transmettre"),

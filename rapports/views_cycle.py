@@ -6,6 +6,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from caisses.checks import validate_rapport
+from caisses.plan import PLAN, SECTION_HISTORY, SECTIONS
 from caisses.scoping import can_edit_region_data, can_review, get_rapport, require_region_edit, require_review
 
 from . import lifecycle, queries
@@ -13,8 +15,6 @@ from .audit import section_code, section_history, section_slug
 from .forms_cycle import CommentaireForm, ImportForm, MotifForm
 from .interchange import Errors, import_document, parse_document
 from .models import Commentaire, Transition
-from .plan import PLAN, SECTION_HISTORY, SECTIONS
-from .validation import validate_rapport
 
 Action = Transition.Action
 

@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
+from caisses.interchange import dumps
 from caisses.scoping import get_rapport
 
-from .interchange import dumps, export_document
+from .interchange import export_document
 
 
 @login_required

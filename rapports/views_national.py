@@ -11,13 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from caisses.models import Exercice
+from caisses.models import Exercice, RapportAnnuel
+from caisses.plan import SECTIONS
 from caisses.scoping import can_review
 
 from . import national, national_export
-from .models import RapportAnnuel
 from .pdf import html_to_pdf
-from .plan import SECTIONS
 
 ORDRES = (("asc", "croissant"), ("desc", "décroissant"))
 

@@ -1,9 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from caisses.saisie import saisie_context
 from caisses.scoping import get_rapport
-
-from .saisie import saisie_context
 
 
 @login_required

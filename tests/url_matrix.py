@@ -66,7 +66,7 @@ URL_CASES = {
 # The report's life (issue 6). Transitions need the report in the right state first.
 def rapport_en_etat(etat):
     def setup(org):
-        from rapports.models import RapportAnnuel
+        from caisses.models import RapportAnnuel
 
         RapportAnnuel.objects.update_or_create(caisse=org.region, exercice=org.exercice, defaults={"etat": etat})
 
@@ -76,7 +76,8 @@ def rapport_en_etat(etat):
 def rapport_archive(org):
     from django.core.files.base import ContentFile
 
-    from rapports.models import ArchivePDF, RapportAnnuel, Transition
+    from caisses.models import RapportAnnuel
+    from rapports.models import ArchivePDF, Transition
 
     rapport, _ = RapportAnnuel.objects.update_or_create(
         caisse=org.region, exercice=org.exercice, defaults={"etat": "transmis"}

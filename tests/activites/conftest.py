@@ -1,6 +1,6 @@
 import pytest
 
-from rapports.models import RapportAnnuel
+from caisses.models import RapportAnnuel
 
 
 @pytest.fixture

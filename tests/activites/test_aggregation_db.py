@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activites.aggregation import tableau_national, tableau_region
 from activites.models import Indicateur, Valeur
-from caisses.models import Caisse
-from rapports.models import RapportAnnuel
+from caisses.models import Caisse, RapportAnnuel
 from tests.factories import CaisseFactory
 
 

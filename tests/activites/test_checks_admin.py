@@ -1,11 +1,11 @@
-"""Part II at transmission (rapports.validation) and the catalogue in the Django admin."""
+"""Part II at transmission (caisses.checks) and the catalogue in the Django admin."""
 
 import pytest
 from django.urls import reverse
 
 from activites.models import Indicateur, Valeur
 from activites.rules import check_rapport
-from rapports.validation import validate_rapport
+from caisses.checks import validate_rapport
 
 
 def put(rapport, code, value, caisse=None):

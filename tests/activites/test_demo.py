@@ -6,7 +6,8 @@ from activites.aggregation import tableau_region
 from activites.models import EnqueteSatisfaction, PartieDeux, Valeur
 from activites.rules import check_rapport
 from caisses.demo import build_demo
-from rapports.models import PartieTrois, RapportAnnuel
+from caisses.models import RapportAnnuel
+from rapports.models import PartieTrois
 
 pytestmark = pytest.mark.django_db
 

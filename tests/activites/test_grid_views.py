@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from activites.grid import NombreInvalide, parse_nombre
 from activites.models import Indicateur, Valeur
+from caisses.guard import section_version
 from caisses.models import Caisse, Site
-from rapports.editing import section_version
 from tests.factories import CaisseFactory, SiteFactory
 
 

@@ -8,8 +8,9 @@ import pytest
 
 from activites.aggregation import tableau_region
 from activites.models import EnqueteSatisfaction, Etudiant, PartieDeux, Valeur
+from caisses.models import RapportAnnuel
 from rapports.interchange import canonical, export_document, import_document
-from rapports.models import PartieTrois, RapportAnnuel
+from rapports.models import PartieTrois
 from tests.rapports.conftest import example_document
 from tests.rapports.test_interchange_errors import set_in
 

@@ -1,10 +1,10 @@
-"""Part III's Markdown: a corpus of XSS payloads, none of which survives rendering (rapports.markdown)."""
+"""Part III's Markdown: a corpus of XSS payloads, none of which survives rendering (caisses.markdown)."""
 
 import re
 
 import pytest
 
-from rapports.markdown import render_markdown
+from caisses.markdown import render_markdown
 
 PAYLOADS = [
     "<script>alert(1)</script>",

@@ -168,7 +168,7 @@ def test_iii_preview_does_not_save_and_save_does(org, client_for, rapport):
 
 
 def test_section_states(org, rapport):
-    from rapports.plan import EtatSection, section_states
+    from caisses.plan import EtatSection, section_states
 
     assert section_states(rapport)["III"] == EtatSection.VIDE
     PartieTrois.objects.create(rapport=rapport, observations="Texte")

@@ -9,7 +9,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from rapports.models import ArchivePDF, RapportAnnuel, Transition
+from caisses.models import RapportAnnuel
+from rapports.models import ArchivePDF, Transition
 from tests.browser.conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from activites.models import Indicateur, Valeur
-from rapports.models import RapportAnnuel
+from caisses.models import RapportAnnuel
 from tests.browser.conftest import assert_accessible, login
 from tests.factories import build_org
 

@@ -2,8 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from caisses.models import Caisse, Exercice, Membership, Site
-from rapports.models import RapportAnnuel
+from caisses.models import Caisse, Exercice, Membership, RapportAnnuel, Site
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from rapports.models import RapportAnnuel
+from caisses.models import RapportAnnuel
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from caisses import scoping
-from caisses.models import Caisse, Membership, membership_errors
-from rapports.models import RapportAnnuel
+from caisses.models import Caisse, Membership, RapportAnnuel, membership_errors
 
 pytestmark = pytest.mark.django_db
 

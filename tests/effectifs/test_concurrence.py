@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from caisses.guard import ConflitDeVersion, save_section, section_version
+from caisses.models import RapportAnnuel
 from effectifs import services
 from effectifs.models import Formation
-from rapports.editing import ConflitDeVersion, save_section, section_version
-from rapports.models import RapportAnnuel
 
 
 def write_formations(intitule):

@@ -1,7 +1,7 @@
 from caisses.demo import build_demo
+from caisses.models import RapportAnnuel
 from effectifs.models import Affectation, Effectif, Formation
 from effectifs.queries import effectifs_history, partie_1_data
-from rapports.models import RapportAnnuel
 
 
 def test_demo_fills_part_one_idempotently_with_staff_moving(db):

@@ -7,10 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from caisses.models import Caisse
+from caisses.guard import section_version
+from caisses.models import Caisse, RapportAnnuel
 from effectifs.models import Affectation, Categorie, Effectif, Formation
-from rapports.editing import section_version
-from rapports.models import RapportAnnuel
 
 
 def url(org, name, region=None):

@@ -44,7 +44,7 @@ def pdf_cache_dir(settings, tmp_path):
 @pytest.fixture
 def checks(monkeypatch):
     """The transmission's rules replaced by ones the test sets: checks.errors / checks.warnings (lists of Constat)."""
-    from rapports import validation
+    from caisses import checks as validation
 
     class Checks:
         errors = []

@@ -17,9 +17,8 @@ import datetime
 from decimal import Decimal
 
 from activites.models import Indicateur, Valeur
-from caisses.models import Caisse
+from caisses.models import Caisse, RapportAnnuel
 from effectifs.models import Categorie, Effectif, Formation
-from rapports.models import RapportAnnuel
 from tests.factories import CaisseFactory
 
 D = Decimal

@@ -7,9 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from caisses.models import Caisse, Membership
+from caisses.models import Caisse, Membership, RapportAnnuel
 from effectifs.models import Effectif
-from rapports.models import RapportAnnuel
 from tests.factories import user_with_role
 from tests.rapports.conftest import example_document, import_example
 

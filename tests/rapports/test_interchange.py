@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from caisses.models import RapportAnnuel, SectionVersion
 from effectifs.models import Affectation, Effectif, Formation
 from rapports.interchange import PARTS, canonical, export_document, import_document
-from rapports.models import RapportAnnuel, SectionVersion
 from tests.rapports.conftest import example_document
 
 ENVELOPE = ("format", "version", "caisse", "exercice", "jours_theoriques_travail", "caisses_primaires", "sites")

@@ -4,10 +4,9 @@ import json
 
 import pytest
 
-from caisses.models import Caisse, Exercice, Site
+from caisses.models import Caisse, Exercice, RapportAnnuel, Site
 from effectifs.models import Effectif
 from rapports.interchange import PARTS, import_document
-from rapports.models import RapportAnnuel
 from tests.rapports.conftest import example_document
 
 

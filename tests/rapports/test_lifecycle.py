@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
-from caisses.models import Membership
-from rapports import lifecycle, validation
-from rapports.editing import RapportNonModifiable, save_section
+from caisses import checks as validation
+from caisses.checks import Constat
+from caisses.guard import RapportNonModifiable, save_section
+from caisses.models import Membership, RapportAnnuel
+from rapports import lifecycle
 from rapports.lifecycle import Action, EtatIncompatible, TransitionRefusee, perform, role_may, state_allows
-from rapports.models import ArchivePDF, PartieTrois, RapportAnnuel, Transition
-from rapports.validation import Constat
+from rapports.models import ArchivePDF, PartieTrois, Transition
 
 Etat = RapportAnnuel.Etat
 Role = Membership.Role

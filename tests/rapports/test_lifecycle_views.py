@@ -6,11 +6,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from caisses.checks import Constat
+from caisses.guard import save_section
+from caisses.models import RapportAnnuel
 from rapports import lifecycle
-from rapports.editing import save_section
 from rapports.lifecycle import Action
-from rapports.models import ArchivePDF, Commentaire, PartieTrois, RapportAnnuel, Transition
-from rapports.validation import Constat
+from rapports.models import ArchivePDF, Commentaire, PartieTrois, Transition
 from tests.factories import ROLES
 
 Etat = RapportAnnuel.Etat
@@ -332,8 +333,8 @@ def test_history_shows_who_changed_what_and_when(org, client_for):
 
 
 def test_history_of_part_one_uses_the_registered_models(org, client_for):
+    from caisses.plan import SECTION_HISTORY
     from effectifs.models import Categorie, Effectif
-    from rapports.plan import SECTION_HISTORY
 
     if Effectif not in SECTION_HISTORY.get("I.1", []):
         pytest.skip("I.1 n'est pas encore enregistré dans SECTION_HISTORY")

@@ -8,10 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from caisses.models import Caisse
-from rapports.models import RapportAnnuel
+from caisses.models import Caisse, RapportAnnuel
+from caisses.plan import section_states, section_states_many
 from rapports.national import par_etp, synthese_nationale
-from rapports.plan import section_states, section_states_many
 from tests.factories import CaisseFactory
 from tests.rapports.national_data import NATIONAL, build_national, effectifs, formations, valeurs
 

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
+from caisses.models import RapportAnnuel
 from rapports import pdf
-from rapports.models import RapportAnnuel
 from tests.rapports.test_report import assert_in_order, headings, url
 
 NBSP = "\u00a0"

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rapports.models import PartieTrois, RapportAnnuel
-from rapports.plan import PLAN
+from caisses.models import RapportAnnuel
+from caisses.plan import PLAN
+from rapports.models import PartieTrois
 from rapports.report import build_report
 
 NBSP = "\u00a0"
@@ -171,7 +172,7 @@ def test_query_count_is_the_same_for_an_empty_report(org, client_for, empty_rapp
 
 
 def test_one_to_one_rows_come_with_the_report_or_are_read_afresh(empty_rapport, django_assert_num_queries):
-    from rapports.models import one_to_one_of
+    from caisses.models import one_to_one_of
 
     PartieTrois.objects.create(rapport=empty_rapport, observations="Vu.")
     loaded = RapportAnnuel.objects.select_related("partie_trois", "installation").get(pk=empty_rapport.pk)

@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
 from activites.models import Indicateur, Valeur
-from rapports import lifecycle, validation
-from rapports.editing import RapportNonModifiable, save_section, write_report
+from caisses import checks as validation
+from caisses.guard import RapportNonModifiable, save_section, write_report
+from caisses.models import RapportAnnuel
+from caisses.plan import SECTION_HISTORY, SECTIONS
+from rapports import lifecycle
 from rapports.interchange import export_document
 from rapports.lifecycle import Action
-from rapports.models import PartieTrois, RapportAnnuel
-from rapports.plan import SECTION_HISTORY, SECTIONS
+from rapports.models import PartieTrois
 
 Etat = RapportAnnuel.Etat
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from caisses.models import Caisse
-from rapports.interchange import dumps, export_document
-from rapports.models import RapportAnnuel
+from caisses.interchange import dumps
+from caisses.models import Caisse, RapportAnnuel
+from rapports.interchange import export_document
 
 
 class Command(BaseCommand):

@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from tqdm import tqdm
 
-from caisses.models import Caisse, Exercice
-from rapports.models import RapportAnnuel
+from caisses.models import Caisse, Exercice, RapportAnnuel
 from rapports.pdf import pdf_filename, render_pdf
 
 
