@@ -3,19 +3,51 @@
 Every variable is documented in README.md ("Production").
 """
 
+import ipaddress
 import os
+import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"0", "false", "no", "off"}
+
 
 def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
+    """A yes/no variable: 1/0, true/false, yes/no, on/off (any case). Anything else stops the start."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_VALUES:
+        return True
+    if value in FALSE_VALUES:
+        return False
+    raise ImproperlyConfigured(
+        f"La variable d'environnement {name} vaut {os.environ[name]!r} : valeurs admises 1, 0, true, false, "
+        f"yes, no, on, off (README, « Production »)."
+    )
+
+
+def env_int(name, default, minimum=0):
+    """A whole number >= minimum. Anything else stops the start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(
+            f"La variable d'environnement {name} vaut {os.environ[name]!r} : un nombre entier supérieur ou égal "
+            f"à {minimum} est attendu (README, « Production »)."
+        )
+    return number
 
 
 def env_list(name, default=""):
@@ -23,12 +55,21 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", False):
-        raise RuntimeError("SECRET_KEY doit être défini en production.")
-    # Development and tests only: production sets SECRET_KEY (README).
-    SECRET_KEY = "dev-insecure-key-only-for-local-use-0123456789abcdefghijklmnopqrstuvwxyz"
+    if DEBUG:
+        # Development only (make run sets DEBUG=1): never used with DEBUG off.
+        SECRET_KEY = "dev-insecure-key-only-for-local-use-0123456789abcdefghijklmnopqrstuvwxyz"
+    elif "pytest" in sys.modules:
+        # The test suite (pytest-django imports these settings): a fresh random key for each run.
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
+        raise ImproperlyConfigured(
+            "La variable d'environnement SECRET_KEY n'est pas définie : elle est obligatoire quand DEBUG est "
+            "désactivé. Définissez-la avec une longue chaîne aléatoire, par exemple la sortie de "
+            '`python -c "import secrets; print(secrets.token_urlsafe(50))"` (README, « Production »). '
+            "En développement, lancez avec DEBUG=1."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -92,7 +133,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -161,7 +202,7 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -178,9 +219,17 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# The number of reverse proxies in front of the application, each appending to X-Forwarded-For: the client's
+# address is the PROXY_COUNT-th from the right (read by client_ip_address below). 0: REMOTE_ADDR only.
+PROXY_COUNT = env_int("PROXY_COUNT", 1) if BEHIND_PROXY else 0
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+elif env_int("PROXY_COUNT", 0):
+    raise ImproperlyConfigured(
+        "La variable d'environnement PROXY_COUNT n'a d'effet qu'avec BEHIND_PROXY=1 : définissez BEHIND_PROXY=1 "
+        "derrière un proxy, ou retirez PROXY_COUNT (README, « Production »)."
+    )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -203,11 +252,38 @@ CONTENT_SECURITY_POLICY = {
 # Login lockout: the 6th attempt after 5 failures within the hour is refused for 1 hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A username is locked from one address only: failures can neither lock a user out from everywhere nor lock
+# every user of a shared address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+
+
+def client_ip_address(request):
+    """The client's address for the lockout, with PROXY_COUNT trusted proxies in front (0: REMOTE_ADDR).
+
+    django-ipware is not installed, so axes' AXES_IPWARE_* settings would be ignored and every client behind
+    the proxy would share the proxy's address. Each proxy appends the address it received the request from to
+    X-Forwarded-For: the entries left of the last PROXY_COUNT ones come from the client and are not trusted.
+    """
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR")
+    count = getattr(settings, "PROXY_COUNT", 0)
+    if count:
+        forwarded = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [item for item in forwarded if item]
+        if len(forwarded) >= count:
+            try:
+                return str(ipaddress.ip_address(forwarded[-count]))
+            except ValueError:
+                pass
+    return remote
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 LOGGING = {
     "version": 1,
