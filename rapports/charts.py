@@ -13,6 +13,9 @@ import textwrap
 import matplotlib
 
 matplotlib.use("Agg")
+# Labels are plain text (region, site and indicator names typed by users): a "$" must not start mathtext,
+# which would draw something else or raise on a malformed formula.
+matplotlib.rcParams["text.parse_math"] = False
 
 from matplotlib.figure import Figure  # noqa: E402 — the backend is chosen before matplotlib draws anything
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
@@ -33,6 +36,7 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "hatch.linewidth": 0.8,
+    "text.parse_math": False,  # plain-text labels, even if another module changed the global rcParams
 }
 
 
