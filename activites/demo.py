@@ -28,6 +28,7 @@ DOMAINES = [
     ("domaine_malades_handicapees", 0.115),
 ]
 
+
 def _split(total, shares, rng):
     """Integers summing exactly to `total`, roughly in the given shares."""
     parts = [int(total * share * rng.uniform(0.9, 1.1)) for share in shares]

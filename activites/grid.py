@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from caisses.numbers import format_nombre
-from caisses.scoping import can_edit_region_data, editable_units
 
 from . import aggregation, queries, rules
 
@@ -115,8 +114,8 @@ def _both_missing(figures, spec):
 
 
 class Grille:
-    def __init__(self, user, rapport, groupe=None):
-        self.rapport = rapport
+    def __init__(self, contract, groupe=None):
+        rapport = self.rapport = contract.rapport
         annee = rapport.exercice.annee
         self.indicateurs = queries.catalogue(annee)
         self.specs = [aggregation.spec_of(i) for i in self.indicateurs]
@@ -130,8 +129,8 @@ class Grille:
         self.rapport_n1 = queries.rapport_precedent(rapport)
         self.valeurs_n1 = queries.valeurs_par_unite(self.rapport_n1) if self.rapport_n1 else {}
         self.rules = queries.rule_specs()
-        caisse_ids, site_ids = editable_units(user, rapport.caisse) if rapport.is_editable else (set(), set())
-        region_editable = rapport.is_editable and can_edit_region_data(user, rapport.caisse)
+        caisse_ids, site_ids = contract.editable_caisse_ids, contract.editable_site_ids
+        region_editable = contract.region_editable
         self.editable_keys = {
             u.key
             for u in self.unites

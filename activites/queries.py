@@ -76,7 +76,7 @@ def _unit_key(caisse_code, site_code):
 def valeurs_par_unite(rapport):
     """{unit key: {indicator code: Decimal}} of one report, in one query."""
     result = {}
-    rows = Valeur.objects.filter(rapport=rapport).values_list(
+    rows = Valeur.objects.filter(rapport_id=rapport.pk).values_list(
         "caisse__code", "site__code", "indicateur__code", "valeur"
     )
     for caisse_code, site_code, code, valeur in rows:
@@ -88,7 +88,7 @@ def valeurs_objets(rapport):
     """{(unit key, code): Valeur} for writes."""
     return {
         (_unit_key(v.caisse.code if v.caisse_id else None, v.site.code if v.site_id else None), v.indicateur.code): v
-        for v in Valeur.objects.filter(rapport=rapport).select_related("caisse", "site", "indicateur")
+        for v in Valeur.objects.filter(rapport_id=rapport.pk).select_related("caisse", "site", "indicateur")
     }
 
 
@@ -114,16 +114,16 @@ def partie_deux(rapport):
 
 
 def etudiants(rapport):
-    return list(Etudiant.objects.filter(rapport=rapport))
+    return list(Etudiant.objects.filter(rapport_id=rapport.pk))
 
 
 def circonscriptions(rapport):
-    return list(Circonscription.objects.filter(rapport=rapport))
+    return list(Circonscription.objects.filter(rapport_id=rapport.pk))
 
 
 def enquete(rapport):
     """The survey with its items (two queries), or None."""
-    return EnqueteSatisfaction.objects.filter(rapport=rapport).prefetch_related("items").first()
+    return EnqueteSatisfaction.objects.filter(rapport_id=rapport.pk).prefetch_related("items").first()
 
 
 # --- Section states for the plan's navigation (caisses.plan.SECTION_STATUS) ---------------------------------
@@ -162,7 +162,7 @@ def _texts_state(*parts):
 
 
 def _partie_deux_texts(rapport):
-    return PartieDeux.objects.filter(rapport=rapport).values().first() or {}
+    return PartieDeux.objects.filter(rapport_id=rapport.pk).values().first() or {}
 
 
 def _etat_ii2(has_etudiants, texts):
@@ -179,17 +179,17 @@ def _etat_ii4(has_survey, texts):
 
 def etat_ii2(rapport):
     texts = _partie_deux_texts(rapport)
-    return _etat_ii2(Etudiant.objects.filter(rapport=rapport).exists(), texts)
+    return _etat_ii2(Etudiant.objects.filter(rapport_id=rapport.pk).exists(), texts)
 
 
 def etat_ii3(rapport):
     texts = _partie_deux_texts(rapport)
-    return _etat_ii3(Circonscription.objects.filter(rapport=rapport).exists(), texts)
+    return _etat_ii3(Circonscription.objects.filter(rapport_id=rapport.pk).exists(), texts)
 
 
 def etat_ii4(rapport):
     texts = _partie_deux_texts(rapport)
-    return _etat_ii4(EnqueteSatisfaction.objects.filter(rapport=rapport).exists(), texts)
+    return _etat_ii4(EnqueteSatisfaction.objects.filter(rapport_id=rapport.pk).exists(), texts)
 
 
 # --- Many reports at once: the national view (caisses.plan.SECTION_STATUS_MANY) -----------------------------

@@ -82,7 +82,7 @@ def write_circonscriptions(rapport, rows):
 
 def write_enquete(rapport, enquete, items):
     """`enquete` a dict of the survey's fields, or None to remove the survey; `items` its rows."""
-    current = EnqueteSatisfaction.objects.filter(rapport=rapport).first()
+    current = EnqueteSatisfaction.objects.filter(rapport_id=rapport.pk).first()
     if enquete is None:
         if current is not None:
             current.delete()

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from caisses.contract import contract_for
 from caisses.guard import ConflitDeVersion, save_section, section_version
 from caisses.saisie import saisie_context
-from caisses.scoping import can_edit_region_data, get_rapport, require_edit, require_region_edit
 
 from . import forms, queries, services
 from .grid import Grille
-from .models import ItemSatisfaction
+from .models import Circonscription, Etudiant, ItemSatisfaction
 
 SAVED = "Les modifications de la section {} sont enregistrées."
 
@@ -25,26 +25,26 @@ def _save(request, rapport, section, write):
     return None
 
 
-def _render(request, rapport, section, template, conflit=None, **extra):
-    version = conflit.current_version if conflit else section_version(rapport, section)
-    context = saisie_context(request.user, rapport, section, version=version, conflit=conflit, **extra)
-    context["modifiable"] = not context["lecture_seule"] and context["peut_modifier_region"]
-    if section != "II.1" and not context["lecture_seule"] and not context["modifiable"]:
-        context["lecture_seule"] = True
-        context["motif_lecture_seule"] = "Cette section est saisie par le responsable régional : vous la consultez."
-    return render(request, template, context, status=409 if conflit else 200)
+def _render(request, contract, section, template, conflit=None, **extra):
+    version = conflit.current_version if conflit else section_version(contract.rapport, section)
+    context = saisie_context(
+        contract, section, region_only=section != "II.1", version=version, conflit=conflit, **extra
+    )
+    context["modifiable"] = contract.region_editable
+    return render(request, template, context, status=conflit.status if conflit else 200)
 
 
 @login_required
 def saisie_ii1(request, code, annee):
-    rapport = get_rapport(request.user, code, annee)
-    grille = Grille(request.user, rapport, request.GET.get("groupe") or request.POST.get("groupe"))
-    region_editable = rapport.is_editable and can_edit_region_data(request.user, rapport.caisse)
+    contract = contract_for(request, code, annee)
+    rapport = contract.rapport
+    grille = Grille(contract, request.GET.get("groupe") or request.POST.get("groupe"))
+    region_editable = contract.region_editable
     partie = queries.partie_deux(rapport)
     texte = forms.EvolutionForm(initial={"evolution_nature_activites": partie.evolution_nature_activites})
     conflit = None
     if request.method == "POST":
-        require_edit(request.user, rapport)
+        contract.require_edit()
         grid_ok = grille.bind(request.POST)
         if region_editable and "evolution_nature_activites" in request.POST:
             texte = forms.EvolutionForm(request.POST)
@@ -69,7 +69,7 @@ def saisie_ii1(request, code, annee):
             texte = forms.EvolutionForm(initial={"evolution_nature_activites": partie.evolution_nature_activites})
     return _render(
         request,
-        rapport,
+        contract,
         "II.1",
         "activites/saisie_ii1.html",
         conflit,
@@ -88,10 +88,11 @@ def _all_valid(page_forms):
 
 def _rows_page(request, code, annee, section, template, build, write, is_valid=_all_valid, **extra):
     """A region-wide page of forms: `build(rapport, data)` → {name: form}, `write(locked, forms)`."""
-    rapport = get_rapport(request.user, code, annee)
+    contract = contract_for(request, code, annee)
+    rapport = contract.rapport
     conflit = None
     if request.method == "POST":
-        require_region_edit(request.user, rapport)
+        contract.require_region_edit()
         page_forms = build(rapport, request.POST)
         if is_valid(page_forms):
             conflit = _save(request, rapport, section, lambda locked: write(locked, page_forms))
@@ -101,7 +102,7 @@ def _rows_page(request, code, annee, section, template, build, write, is_valid=_
             messages.error(request, "Le formulaire contient des erreurs : corrigez les champs signalés.")
     else:
         page_forms = build(rapport, None)
-    return _render(request, rapport, section, template, conflit, **page_forms, **extra)
+    return _render(request, contract, section, template, conflit, **page_forms, **extra)
 
 
 @login_required
@@ -109,7 +110,9 @@ def saisie_ii2(request, code, annee):
     def build(rapport, data):
         partie = queries.partie_deux(rapport)
         return {
-            "lignes": forms.EtudiantFormSet(data, queryset=rapport.etudiants.all(), prefix="etudiants"),
+            "lignes": forms.EtudiantFormSet(
+                data, queryset=Etudiant.objects.filter(rapport_id=rapport.pk), prefix="etudiants"
+            ),
             "texte": forms.EtudiantsTexteForm(data, initial={"etudiants_commentaire": partie.etudiants_commentaire}),
         }
 
@@ -136,7 +139,7 @@ def saisie_ii3(request, code, annee):
         partie = queries.partie_deux(rapport)
         return {
             "lignes": forms.CirconscriptionFormSet(
-                data, queryset=rapport.circonscriptions.all(), prefix="circonscriptions"
+                data, queryset=Circonscription.objects.filter(rapport_id=rapport.pk), prefix="circonscriptions"
             ),
             "texte": forms.CoordinationTexteForm(
                 data, initial={"coordination_commentaire": partie.coordination_commentaire}

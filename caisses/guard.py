@@ -1,8 +1,11 @@
 """The one place where a report's data is changed: lifecycle check, lost-update guard, data version.
 
-Every write to yearly data (forms, grids, imports) goes through `save_section` (or `write_report`),
-so data cannot change outside `brouillon` / `renvoyé`, and two people saving the same section from the
-same version cannot both win.
+Every write to yearly data (forms, grids, imports, admin) goes through `save_section` (or `write_report`),
+so data cannot change outside `brouillon` / `renvoyé` of an open exercice, and two people saving the same
+section from the same version cannot both win. A page's save must send the version it was built from:
+missing or unreadable, the save is refused (`VersionInvalide`), never applied blindly. Only the
+administrator's tools (admin, import) write without a page version, by passing `SANS_VERSION`.
+A report nobody wrote to yet exists only in memory (reading never creates rows): its first save creates it.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,14 +14,17 @@ from django.db.models import F
 
 from .models import RapportAnnuel, SectionVersion
 
+# Passed as `expected_version` by the administrator's tools, which write without a page behind them.
+SANS_VERSION = object()
+
 
 class RapportNonModifiable(PermissionDenied):
-    """The report is not in a state that allows changes."""
+    """The report is not in a state (or its exercice not open) that allows changes."""
 
     def __init__(self, rapport):
-        super().__init__(
-            f"Le rapport est « {rapport.get_etat_display().lower()} » : ses données ne peuvent plus être modifiées."
-        )
+        from .contract import state_reason
+
+        super().__init__(state_reason(rapport) or "Ce rapport n'est pas modifiable.")
 
 
 class ConflitDeVersion(Exception):
@@ -29,19 +35,51 @@ class ConflitDeVersion(Exception):
         "Vos saisies sont conservées ci-dessous : comparez-les avec la version enregistrée, puis enregistrez à nouveau."
     )
 
+    status = 409
+
     def __init__(self, current_version):
         super().__init__(self.message)
         self.current_version = current_version
 
 
+class VersionInvalide(ConflitDeVersion):
+    """The page sent no version, or one that is not a number: saving it could overwrite a newer save."""
+
+    status = 400
+    message = (
+        "La page envoyée ne dit pas de quelle version de la section elle part : rien n'a été enregistré. "
+        "Vos saisies sont conservées ci-dessous ; enregistrez à nouveau."
+    )
+
+
+def parse_version(value):
+    """The page's version as an int, or raise VersionInvalide (the current version is filled in later)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 10:
+        number = int(value.strip())
+    else:
+        raise VersionInvalide(None)
+    if number < 0:
+        raise VersionInvalide(None)
+    return number
+
+
 def section_version(rapport, section):
+    if rapport.pk is None:
+        return 0
     versions = SectionVersion.objects.filter(rapport=rapport, section=section).values_list("version", flat=True)
     return versions.first() or 0
 
 
 def _lock(rapport):
-    """Re-read the report under a row lock (PostgreSQL) inside the current transaction."""
-    locked = RapportAnnuel.objects.select_for_update().get(pk=rapport.pk)
+    """Re-read the report under a row lock (PostgreSQL) inside the current transaction; create it on first write."""
+    if rapport.pk is None:
+        created, _ = RapportAnnuel.objects.get_or_create(caisse=rapport.caisse, exercice=rapport.exercice)
+        rapport.pk = created.pk
+        rapport.etat, rapport.version_donnees = created.etat, created.version_donnees
+        rapport._state.adding, rapport._state.db = False, created._state.db
+    locked = RapportAnnuel.objects.select_for_update().select_related("caisse", "exercice").get(pk=rapport.pk)
     if not locked.is_editable:
         raise RapportNonModifiable(locked)
     return locked
@@ -55,11 +93,12 @@ def _bump(rapport):
 def save_section(rapport, section, expected_version, write):
     """Run `write(locked_rapport)` if the section is still at `expected_version`; return the new version.
 
-    Raises RapportNonModifiable (403) or ConflitDeVersion; in both cases nothing is written.
+    Raises RapportNonModifiable (403), VersionInvalide (400) or ConflitDeVersion (409); nothing is written.
     """
+    expected = None if expected_version is SANS_VERSION else _page_version(rapport, section, expected_version)
     locked = _lock(rapport)
     row, _ = SectionVersion.objects.select_for_update().get_or_create(rapport=locked, section=section)
-    if expected_version is not None and row.version != int(expected_version):
+    if expected is not None and row.version != expected:
         raise ConflitDeVersion(row.version)
     write(locked)
     # A conditional UPDATE also guards SQLite, where select_for_update is a no-op.
@@ -68,6 +107,14 @@ def save_section(rapport, section, expected_version, write):
         raise ConflitDeVersion(section_version(locked, section))
     _bump(locked)
     return row.version + 1
+
+
+def _page_version(rapport, section, value):
+    try:
+        return parse_version(value)
+    except VersionInvalide as refused:
+        refused.current_version = section_version(rapport, section)
+        raise
 
 
 @transaction.atomic
@@ -102,11 +149,13 @@ class RapportVerrouilleAdminMixin:
 
     def save_model(self, request, obj, form, change):
         parent = super()
-        save_section(obj.rapport, self.section, None, lambda locked: parent.save_model(request, obj, form, change))
+        save_section(
+            obj.rapport, self.section, SANS_VERSION, lambda locked: parent.save_model(request, obj, form, change)
+        )
 
     def delete_model(self, request, obj):
         parent = super()
-        save_section(obj.rapport, self.section, None, lambda locked: parent.delete_model(request, obj))
+        save_section(obj.rapport, self.section, SANS_VERSION, lambda locked: parent.delete_model(request, obj))
 
     def delete_queryset(self, request, queryset):
         for obj in queryset.select_related("rapport"):

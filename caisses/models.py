@@ -14,6 +14,10 @@ class CaisseQuerySet(models.QuerySet):
     def primaires(self):
         return self.filter(type=Caisse.Type.PRIMAIRE)
 
+    def of_region(self, region):
+        """The caisses attached to `region` (its caisses primaires)."""
+        return self.filter(parent=region)
+
 
 class Caisse(models.Model):
     class Type(models.TextChoices):
@@ -67,6 +71,12 @@ class Caisse(models.Model):
         return None
 
 
+class SiteQuerySet(models.QuerySet):
+    def of_region(self, region):
+        """The sites of a region: its own and those of its caisses primaires."""
+        return self.filter(models.Q(caisse=region) | models.Q(caisse__parent=region))
+
+
 class Site(models.Model):
     class Type(models.TextChoices):
         UNITE_LOCALE = "unite_locale", "Unité locale"
@@ -86,6 +96,8 @@ class Site(models.Model):
     courriel = models.EmailField("courriel", blank=True)
     horaires = models.CharField("horaires d'ouverture", max_length=250, blank=True)
     etat_locaux = models.TextField("état des locaux", blank=True)
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "site"
@@ -246,7 +258,8 @@ class RapportAnnuel(models.Model):
 
     @property
     def is_editable(self):
-        return self.etat in self.ETATS_EDITABLES
+        """Its data may change now: a draft or returned report of an open exercice."""
+        return self.etat in self.ETATS_EDITABLES and self.exercice.ouvert
 
     @property
     def is_transmitted(self):
@@ -282,4 +295,6 @@ def one_to_one_of(rapport, related_name):
     related = getattr(RapportAnnuel, related_name).related
     if related.is_cached(rapport):
         return getattr(rapport, related_name, None)
-    return related.related_model.objects.filter(**{related.field.name: rapport}).first()
+    if rapport.pk is None:
+        return None
+    return related.related_model.objects.filter(**{f"{related.field.name}_id": rapport.pk}).first()

@@ -129,7 +129,9 @@ SECTION_HISTORY = {}
 
 
 def section_states(rapport):
-    """{section code: state} for the side navigation of one report."""
+    """{section code: state} for the side navigation of one report (all empty while nobody wrote to it)."""
+    if rapport.pk is None:
+        return dict.fromkeys(SECTIONS, EtatSection.VIDE)
     return {code: SECTION_STATUS[code](rapport) if code in SECTION_STATUS else EtatSection.VIDE for code in SECTIONS}
 
 

@@ -5,8 +5,6 @@ Entry pages of every part render `templates/rapports/saisie_base.html` with `sai
 
 from django.urls import NoReverseMatch, reverse
 
-from caisses.scoping import can_edit_rapport, can_edit_region_data
-
 from .plan import PLAN, SECTIONS, EtatSection, section_states
 
 
@@ -41,31 +39,24 @@ def plan_navigation(rapport, current=None):
     ]
 
 
-def read_only_reason(user, rapport):
-    """Why the user may not change this report now, or "" when they may."""
-    if not rapport.is_editable:
-        return f"Le rapport est « {rapport.get_etat_display().lower()} » : ses données ne sont plus modifiables."
-    if not can_edit_rapport(user, rapport):
-        return "Vous consultez ce rapport en lecture seule."
-    return ""
-
-
-def saisie_context(user, rapport, current=None, **extra):
-    """Context of an entry page: the report, the navigation, and what the user may do.
+def saisie_context(contract, current=None, region_only=False, **extra):
+    """Context of an entry page from the request's entry contract (caisses.contract).
 
     `peut_modifier_region`: may change the region-wide data of the section (responsable, admin);
-    an agent de saisie may only change its own unit's rows, where a page has such rows.
+    `region_only`: the section has no unit rows, so an agent de saisie only reads it.
     """
-    reason = read_only_reason(user, rapport)
+    rapport = contract.rapport
+    reason = contract.section_read_only_reason(region_only)
     context = {
         "rapport": rapport,
+        "contrat": contract,
         "region": rapport.caisse,
         "exercice": rapport.exercice,
         "plan_navigation": plan_navigation(rapport, current),
         "section": SECTIONS.get(current),
         "lecture_seule": bool(reason),
         "motif_lecture_seule": reason,
-        "peut_modifier_region": not reason and can_edit_region_data(user, rapport.caisse),
+        "peut_modifier_region": contract.region_editable,
     }
     context.update(extra)
     return context

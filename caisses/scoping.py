@@ -6,7 +6,7 @@ Out of scope → 404 (existence not revealed); in scope but forbidden → 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Caisse, Membership, Site
+from .models import Caisse, Membership
 
 Role = Membership.Role
 
@@ -52,79 +52,16 @@ def get_region(user, code):
 
 
 def get_rapport(user, code, annee, *, for_update=False, select_related=()):
-    """The report of region `code` for exercice `annee`, created on first access, or 404.
+    """The report of region `code` for exercice `annee`, or 404; unsaved while nobody wrote to it.
 
-    An existing report costs one query, with its region and exercice; `select_related` adds the report's
-    one-to-one rows a page reads (e.g. "partie_trois").
+    Reading never creates a row (caisses.contract.find_rapport); the write guard creates it on first save.
     """
-    from .models import Exercice, RapportAnnuel
+    from .contract import contract_of, find_rapport
 
-    rapport = (
-        RapportAnnuel.objects.select_related("caisse", "exercice", *select_related)
-        .filter(caisse__in=visible_regions(user), caisse__code=code, exercice__annee=annee)
-        .first()
-    )
-    if rapport is None:
-        # Unknown, out of scope, or not created yet: the slow path tells which (404) or creates it.
-        region = get_region(user, code)
-        try:
-            exercice = Exercice.objects.get(annee=annee)
-        except Exercice.DoesNotExist:
-            raise Http404("Exercice inconnu.") from None
-        rapport, _ = RapportAnnuel.objects.select_related("caisse", "exercice").get_or_create(
-            caisse=region, exercice=exercice
-        )
+    rapport = find_rapport(user, code, annee, select_related)
     if for_update:
-        require_edit(user, rapport)
+        contract_of(user, rapport).require_edit()
     return rapport
-
-
-def can_edit_region_data(user, region):
-    """May enter data of the region as a whole (not only one unit's rows)."""
-    role = role_of(user)
-    if role == Role.ADMINISTRATEUR:
-        return True
-    if role == Role.RESPONSABLE:
-        return membership_of(user).caisse_id == region.pk
-    return False
-
-
-def editable_units(user, region):
-    """The units (caisses primaires and sites) whose rows the user may enter in a report of `region`.
-
-    Returns (caisse primaire ids, site ids). The responsable and the admin edit every unit of the region;
-    an agent only its own caisse primaire (and its sites) or its own site.
-    """
-    if can_edit_region_data(user, region):
-        caisse_ids = set(Caisse.objects.primaires().filter(parent=region).values_list("pk", flat=True))
-        site_ids = set(Site.objects.filter(caisse__in=[*caisse_ids, region.pk]).values_list("pk", flat=True))
-        return caisse_ids, site_ids
-    membership = membership_of(user)
-    if membership is None or membership.role != Role.AGENT or membership.region != region:
-        return set(), set()
-    if membership.site_id:
-        return set(), {membership.site_id}
-    return {membership.caisse_id}, set(membership.caisse.sites.values_list("pk", flat=True))
-
-
-def can_edit_rapport(user, rapport):
-    """May change some of the report's data now (role and lifecycle state)."""
-    if not rapport.is_editable:
-        return False
-    if can_edit_region_data(user, rapport.caisse):
-        return True
-    caisse_ids, site_ids = editable_units(user, rapport.caisse)
-    return bool(caisse_ids or site_ids)
-
-
-def require_edit(user, rapport):
-    if not can_edit_rapport(user, rapport):
-        raise PermissionDenied("Vous ne pouvez pas modifier ce rapport.")
-
-
-def require_region_edit(user, rapport):
-    if not (rapport.is_editable and can_edit_region_data(user, rapport.caisse)):
-        raise PermissionDenied("Vous ne pouvez pas modifier cette partie du rapport.")
 
 
 def can_review(user):

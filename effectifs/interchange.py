@@ -271,7 +271,7 @@ def write_partie_1(cleaned, ctx):
     for key, model in MODELS.items():
         if key in cleaned:
             rows = [_with_ids(row, ctx, cat_ids) for row in cleaned[key]]
-            services.sync_rows(model.objects.filter(rapport=rapport), model, rows, rapport=rapport)
+            services.sync_rows(model.objects.filter(rapport_id=rapport.pk), model, rows, rapport=rapport)
     installation = dict(cleaned.get("moyens_materiels", {}))
     for key in ("ameliorations_obtenues", "ameliorations_necessaires"):
         if key in cleaned:
@@ -281,7 +281,7 @@ def write_partie_1(cleaned, ctx):
 
 
 def export_partie_1(rapport):
-    installation = Installation.objects.filter(rapport=rapport).first() or Installation()
+    installation = Installation.objects.filter(rapport_id=rapport.pk).first() or Installation()
     return {
         "effectifs": [
             {
@@ -290,22 +290,24 @@ def export_partie_1(rapport):
                 "reel_31_decembre": {"effectif": e.reel_effectif, "etp": float(e.reel_etp)},
                 "age_moyen": json_number(e.age_moyen, places=1),
             }
-            for e in Effectif.objects.filter(rapport=rapport).select_related("categorie")
+            for e in Effectif.objects.filter(rapport_id=rapport.pk).select_related("categorie")
         ],
         "affectations": [
             {"unite": a.unite.code, "categorie": a.categorie.code, "etp": float(a.etp)}
-            for a in Affectation.objects.filter(rapport=rapport).select_related("categorie", "caisse_primaire", "site")
+            for a in Affectation.objects.filter(rapport_id=rapport.pk).select_related(
+                "categorie", "caisse_primaire", "site"
+            )
         ],
         "mouvements": [
             {"categorie": m.categorie.code, "type": m.type, "motif": m.motif or None, "nombre": m.nombre}
-            for m in Mouvement.objects.filter(rapport=rapport).select_related("categorie")
+            for m in Mouvement.objects.filter(rapport_id=rapport.pk).select_related("categorie")
         ],
         "absences": [
-            {"motif": a.motif, "jours": json_number(a.jours)} for a in Absence.objects.filter(rapport=rapport)
+            {"motif": a.motif, "jours": json_number(a.jours)} for a in Absence.objects.filter(rapport_id=rapport.pk)
         ],
         "boursiers": [
             {"nombre": b.nombre, "ecole": b.ecole, "annee_etudes": b.annee_etudes}
-            for b in Boursier.objects.filter(rapport=rapport)
+            for b in Boursier.objects.filter(rapport_id=rapport.pk)
         ],
         "moyens_materiels": {
             "texte": installation.moyens_materiels,
@@ -320,7 +322,7 @@ def export_partie_1(rapport):
                 "objet": c.objet,
                 "montant_participation_eur": f"{c.montant_participation:.2f}",
             }
-            for c in Convention.objects.filter(rapport=rapport).select_related("caisse_primaire")
+            for c in Convention.objects.filter(rapport_id=rapport.pk).select_related("caisse_primaire")
         ],
         "ameliorations_obtenues": installation.ameliorations_obtenues,
         "ameliorations_necessaires": installation.ameliorations_necessaires,
@@ -332,15 +334,15 @@ def export_partie_1(rapport):
                 "participants": f.participants,
                 "jours": float(f.jours),
             }
-            for f in Formation.objects.filter(rapport=rapport)
+            for f in Formation.objects.filter(rapport_id=rapport.pk)
         ],
         "reunions": [
             {"niveau": r.niveau, "periodicite": r.periodicite, "nombre": r.nombre, "contenu": r.contenu}
-            for r in Reunion.objects.filter(rapport=rapport)
+            for r in Reunion.objects.filter(rapport_id=rapport.pk)
         ],
         "reunions_autres_services": [
             {"service": r.service, "objectifs": r.objectifs, "nombre": r.nombre}
-            for r in ReunionAutreService.objects.filter(rapport=rapport)
+            for r in ReunionAutreService.objects.filter(rapport_id=rapport.pk)
         ],
     }
 

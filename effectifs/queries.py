@@ -131,7 +131,7 @@ def partie_1_data(rapport, effectifs=None):
     """
     cats = categories()
     if effectifs is None:
-        effectifs = Effectif.objects.filter(rapport=rapport).select_related("categorie")
+        effectifs = Effectif.objects.filter(rapport_id=rapport.pk).select_related("categorie")
     effectifs = {e.categorie_id: e for e in effectifs}
     region = rapport.caisse
     return PartieUn(
@@ -139,16 +139,16 @@ def partie_1_data(rapport, effectifs=None):
         categories=cats,
         lignes=[effectifs.get(c.pk) or Effectif(rapport=rapport, categorie=c) for c in cats],
         affectations=list(
-            Affectation.objects.filter(rapport=rapport).select_related("categorie", "caisse_primaire", "site")
+            Affectation.objects.filter(rapport_id=rapport.pk).select_related("categorie", "caisse_primaire", "site")
         ),
-        mouvements=list(Mouvement.objects.filter(rapport=rapport).select_related("categorie")),
-        absences=list(Absence.objects.filter(rapport=rapport)),
-        boursiers=list(Boursier.objects.filter(rapport=rapport)),
+        mouvements=list(Mouvement.objects.filter(rapport_id=rapport.pk).select_related("categorie")),
+        absences=list(Absence.objects.filter(rapport_id=rapport.pk)),
+        boursiers=list(Boursier.objects.filter(rapport_id=rapport.pk)),
         installation=one_to_one_of(rapport, "installation") or Installation(rapport=rapport),
-        conventions=list(Convention.objects.filter(rapport=rapport).select_related("caisse_primaire")),
-        formations=list(Formation.objects.filter(rapport=rapport)),
-        reunions=list(Reunion.objects.filter(rapport=rapport)),
-        reunions_autres_services=list(ReunionAutreService.objects.filter(rapport=rapport)),
+        conventions=list(Convention.objects.filter(rapport_id=rapport.pk).select_related("caisse_primaire")),
+        formations=list(Formation.objects.filter(rapport_id=rapport.pk)),
+        reunions=list(Reunion.objects.filter(rapport_id=rapport.pk)),
+        reunions_autres_services=list(ReunionAutreService.objects.filter(rapport_id=rapport.pk)),
         sites=list(
             Site.objects.filter(caisse__in=Caisse.objects.filter(pk=region.pk) | Caisse.objects.filter(parent=region))
             .select_related("caisse")
@@ -175,7 +175,7 @@ def effectifs_history(region, exercices):
 
 
 def _exists(model, rapport):
-    return model.objects.filter(rapport=rapport).exists()
+    return model.objects.filter(rapport_id=rapport.pk).exists()
 
 
 def _etat_i1(effectifs, has_absences, has_other_rows, nb_categories):
@@ -189,7 +189,7 @@ def _etat_i1(effectifs, has_absences, has_other_rows, nb_categories):
 
 
 def etat_i1(rapport):
-    effectifs = list(Effectif.objects.filter(rapport=rapport).values("categorie_id", "age_moyen", "reel_etp"))
+    effectifs = list(Effectif.objects.filter(rapport_id=rapport.pk).values("categorie_id", "age_moyen", "reel_etp"))
     if any(formulas.erreurs_effectif(e) for e in effectifs):
         return EtatSection.ERREURS
     return _etat_i1(
@@ -209,7 +209,7 @@ def _etat_i2(installation, has_conventions):
 
 
 def etat_i2(rapport):
-    return _etat_i2(Installation.objects.filter(rapport=rapport).first(), _exists(Convention, rapport))
+    return _etat_i2(Installation.objects.filter(rapport_id=rapport.pk).first(), _exists(Convention, rapport))
 
 
 def _etat_i3(has_formations):

@@ -44,7 +44,7 @@ def sync_rows(queryset, model, rows, **base):
 
 def save_installation(rapport, values):
     """Create or update the report's I.2 record; no write when nothing changed."""
-    installation = Installation.objects.filter(rapport=rapport).first() or Installation(rapport=rapport)
+    installation = Installation.objects.filter(rapport_id=rapport.pk).first() or Installation(rapport=rapport)
     changed = installation.pk is None and not Installation(**values).is_empty()
     for field, value in values.items():
         if getattr(installation, field) != value:

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 
+from caisses.contract import contract_for
 from caisses.guard import ConflitDeVersion, save_section, section_version
 from caisses.saisie import saisie_context
-from caisses.scoping import editable_units, get_rapport
 
 from . import forms, queries, services
 from .models import (
@@ -30,11 +30,11 @@ class Page:
     section = ""
     template = ""
 
-    def __init__(self, request, rapport):
-        self.request, self.rapport = request, rapport
-        self.context = saisie_context(request.user, rapport, self.section)
-        self.data = queries.partie_1_data(rapport)
-        self.region_editable = self.context["peut_modifier_region"]
+    def __init__(self, request, contract):
+        self.request, self.contract, self.rapport = request, contract, contract.rapport
+        self.context = saisie_context(contract, self.section)
+        self.data = queries.partie_1_data(self.rapport)
+        self.region_editable = contract.region_editable
 
     @property
     def editable(self):
@@ -78,9 +78,9 @@ class PageI1(Page):
     section = "I.1"
     template = "effectifs/saisie_i1.html"
 
-    def __init__(self, request, rapport):
-        super().__init__(request, rapport)
-        self.caisse_ids, self.site_ids = editable_units(request.user, rapport.caisse)
+    def __init__(self, request, contract):
+        super().__init__(request, contract)
+        self.caisse_ids, self.site_ids = contract.editable_caisse_ids, contract.editable_site_ids
         self.units = self._units()
 
     @property
@@ -179,11 +179,13 @@ class PageI1(Page):
         if not self.region_editable:
             return
         effectifs = [_as_id(row, "categorie") for row in forms.rows_of(bound["effectifs"])]
-        services.sync_rows(Effectif.objects.filter(rapport=rapport), Effectif, effectifs, rapport=rapport)
+        services.sync_rows(Effectif.objects.filter(rapport_id=rapport.pk), Effectif, effectifs, rapport=rapport)
         mouvements = [_as_id(row, "categorie") for row in forms.rows_of(bound["mouvements"])]
-        services.sync_rows(Mouvement.objects.filter(rapport=rapport), Mouvement, mouvements, rapport=rapport)
+        services.sync_rows(Mouvement.objects.filter(rapport_id=rapport.pk), Mouvement, mouvements, rapport=rapport)
         for model, key in ((Absence, "absences"), (Boursier, "boursiers")):
-            services.sync_rows(model.objects.filter(rapport=rapport), model, forms.rows_of(bound[key]), rapport=rapport)
+            services.sync_rows(
+                model.objects.filter(rapport_id=rapport.pk), model, forms.rows_of(bound[key]), rapport=rapport
+            )
 
     def warnings(self):
         return self.data.avertissements_i1()
@@ -193,9 +195,9 @@ class PageI2(Page):
     section = "I.2"
     template = "effectifs/saisie_i2.html"
 
-    def __init__(self, request, rapport):
-        super().__init__(request, rapport)
-        _caisse_ids, self.site_ids = editable_units(request.user, rapport.caisse)
+    def __init__(self, request, contract):
+        super().__init__(request, contract)
+        self.site_ids = contract.editable_site_ids
 
     @property
     def editable(self):
@@ -259,7 +261,7 @@ class PageI2(Page):
             return
         services.save_installation(rapport, bound["installation"].cleaned_data)
         rows = [_as_id(row, "caisse_primaire") for row in forms.rows_of(bound["conventions"])]
-        services.sync_rows(Convention.objects.filter(rapport=rapport), Convention, rows, rapport=rapport)
+        services.sync_rows(Convention.objects.filter(rapport_id=rapport.pk), Convention, rows, rapport=rapport)
 
 
 class PageI3(Page):
@@ -288,7 +290,7 @@ class PageI3(Page):
 
     def write(self, bound, rapport):
         rows = forms.rows_of(bound["formations"])
-        services.sync_rows(Formation.objects.filter(rapport=rapport), Formation, rows, rapport=rapport)
+        services.sync_rows(Formation.objects.filter(rapport_id=rapport.pk), Formation, rows, rapport=rapport)
 
 
 class PageI4(Page):
@@ -322,10 +324,10 @@ class PageI4(Page):
 
     def write(self, bound, rapport):
         rows = forms.rows_of(bound["reunions"])
-        services.sync_rows(Reunion.objects.filter(rapport=rapport), Reunion, rows, rapport=rapport)
+        services.sync_rows(Reunion.objects.filter(rapport_id=rapport.pk), Reunion, rows, rapport=rapport)
         rows = forms.rows_of(bound["reunions_autres_services"])
         services.sync_rows(
-            ReunionAutreService.objects.filter(rapport=rapport), ReunionAutreService, rows, rapport=rapport
+            ReunionAutreService.objects.filter(rapport_id=rapport.pk), ReunionAutreService, rows, rapport=rapport
         )
 
 
@@ -338,24 +340,23 @@ def _is_valid(bound):
 def section_view(page_class):
     @login_required
     def view(request, code, annee):
-        rapport = get_rapport(request.user, code, annee)
-        page = page_class(request, rapport)
+        contract = contract_for(request, code, annee)
+        rapport = contract.rapport
+        page = page_class(request, contract)
         if request.method != "POST":
             return page.render(page.forms(), section_version(rapport, page.section))
         if not page.editable:
             raise PermissionDenied(page.context["motif_lecture_seule"] or "Vous ne pouvez pas modifier cette section.")
         bound = page.forms(request.POST)
         version = request.POST.get("version", "")
-        if not version.isdigit():
-            raise PermissionDenied("Formulaire incomplet : rechargez la page.")
         if not _is_valid(bound):
             messages.error(request, "Certaines valeurs sont à corriger : voyez les messages sous les champs concernés.")
             return page.render(bound, version)
         try:
-            save_section(rapport, page.section, int(version), lambda locked: page.write(bound, locked))
-        except ConflitDeVersion as conflict:
+            save_section(rapport, page.section, version, lambda locked: page.write(bound, locked))
+        except ConflitDeVersion as conflict:  # VersionInvalide included: the figures typed are kept
             messages.error(request, conflict.message)
-            return page.render(bound, conflict.current_version, status=409, conflict=True)
+            return page.render(bound, conflict.current_version, status=conflict.status, conflict=True)
         messages.success(request, f"Section {page.section} enregistrée.")
         return redirect(request.path)
 

@@ -382,4 +382,3 @@ def export_document(rapport):
         if key in PARTS:
             doc[key] = PARTS[key].export(rapport)
     return doc
-

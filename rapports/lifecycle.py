@@ -120,7 +120,7 @@ def archive_filename(rapport, numero):
 
 
 def _archive(rapport, transition, content):
-    numero = (ArchivePDF.objects.filter(rapport=rapport).aggregate(n=Max("numero"))["n"] or 0) + 1
+    numero = (ArchivePDF.objects.filter(rapport_id=rapport.pk).aggregate(n=Max("numero"))["n"] or 0) + 1
     archive = ArchivePDF(
         rapport=rapport,
         transition=transition,
@@ -162,6 +162,10 @@ def perform(user, rapport, action, motif="", avertissements=()):
     regle = REGLES[action]
     motif = (motif or "").strip()
     stored = []
+    if rapport.pk is None:
+        # Nobody wrote to this report yet: its first transition creates the row, as a first save would.
+        created, _ = RapportAnnuel.objects.get_or_create(caisse=rapport.caisse, exercice=rapport.exercice)
+        rapport.pk, rapport._state.adding = created.pk, False
     try:
         with transaction.atomic():
             # The lock serialises concurrent transitions: the second one sees the new state and is refused.
@@ -169,6 +173,10 @@ def perform(user, rapport, action, motif="", avertissements=()):
             locked.caisse, locked.exercice = rapport.caisse, rapport.exercice
             if not state_allows(action, locked.etat):
                 raise EtatIncompatible(f"{ETAT_REFUSE[action]} Ce rapport est « {locked.get_etat_display().lower()} ».")
+            if action == Action.TRANSMETTRE and not locked.exercice.ouvert:
+                raise EtatIncompatible(
+                    f"L'exercice {locked.exercice.annee} est clos : le rapport ne peut plus être transmis."
+                )
             if regle.motif_requis and not motif:
                 raise TransitionRefusee(MOTIF_REQUIS[action])
             accepted = []

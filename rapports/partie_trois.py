@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from caisses.contract import contract_for
 from caisses.guard import ConflitDeVersion, save_section, section_version
 from caisses.interchange import INVALID, expect_object, expect_text, join, register_part
 from caisses.markdown import render_markdown
 from caisses.models import Caisse, one_to_one_of
 from caisses.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_MANY, EtatSection
 from caisses.saisie import saisie_context
-from caisses.scoping import get_rapport, require_region_edit
 
 from .models import PartieTrois
 
@@ -83,7 +83,7 @@ def write_partie_3(cleaned, ctx):
 
 
 def export_partie_3(rapport):
-    text = PartieTrois.objects.filter(rapport=rapport).values_list("observations", flat=True).first()
+    text = PartieTrois.objects.filter(rapport_id=rapport.pk).values_list("observations", flat=True).first()
     return {"observations": text or ""}
 
 
@@ -92,12 +92,13 @@ def export_partie_3(rapport):
 
 @login_required
 def saisie_iii(request, code, annee):
-    rapport = get_rapport(request.user, code, annee)
+    contract = contract_for(request, code, annee, select_related=("partie_trois",))
+    rapport = contract.rapport
     saved = observations_of(rapport)
     form = ObservationsForm(initial={"observations": saved})
     apercu, conflit = None, None
     if request.method == "POST":
-        require_region_edit(request.user, rapport)
+        contract.require_region_edit()
         form = ObservationsForm(request.POST)
         if form.is_valid():
             text = form.cleaned_data["observations"]
@@ -106,21 +107,18 @@ def saisie_iii(request, code, annee):
             else:
                 try:
                     save_section(rapport, SECTION, request.POST.get("version"), lambda r: write_observations(r, text))
-                except ConflitDeVersion as conflict:
+                except ConflitDeVersion as conflict:  # VersionInvalide included: the text typed is kept
                     conflit = conflict
                 else:
                     messages.success(request, f"Les modifications de la section {SECTION} sont enregistrées.")
                     return redirect(request.path)
     version = conflit.current_version if conflit else section_version(rapport, SECTION)
     context = saisie_context(
-        request.user, rapport, SECTION, version=version, conflit=conflit, form=form, apercu=apercu
+        contract, SECTION, region_only=True, version=version, conflit=conflit, form=form, apercu=apercu
     )
     context["rendu"] = render_markdown(saved)
-    context["modifiable"] = not context["lecture_seule"] and context["peut_modifier_region"]
-    if not context["lecture_seule"] and not context["modifiable"]:
-        context["lecture_seule"] = True
-        context["motif_lecture_seule"] = "Cette section est saisie par le responsable régional : vous la consultez."
-    return render(request, "rapports/saisie_iii.html", context, status=409 if conflit else 200)
+    context["modifiable"] = contract.region_editable
+    return render(request, "rapports/saisie_iii.html", context, status=conflit.status if conflit else 200)
 
 
 # --- Demo ------------------------------------------------------------------------------------------------------

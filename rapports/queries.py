@@ -9,28 +9,31 @@ from caisses.checks import entry_url as _entry_url
 from caisses.models import RapportAnnuel
 from caisses.plan import SECTIONS, EtatSection, section_states
 
-from .models import Commentaire, Transition
+from .models import ArchivePDF, Commentaire, Transition
 
 
 def entry_url(region, exercice, code):
     return _entry_url(RapportAnnuel(caisse=region, exercice=exercice), code)
 
 
+# Filtered on rapport_id so that a report nobody wrote to yet (unsaved, pk None) simply has none.
+
+
 def transitions_of(rapport):
-    return rapport.transitions.select_related("auteur", "archive").order_by("date", "pk")
+    return Transition.objects.filter(rapport_id=rapport.pk).select_related("auteur", "archive").order_by("date", "pk")
 
 
 def archives_of(rapport):
-    return rapport.archives.select_related("transition__auteur").order_by("numero")
+    return ArchivePDF.objects.filter(rapport_id=rapport.pk).select_related("transition__auteur").order_by("numero")
 
 
 def commentaires_of(rapport):
-    return rapport.commentaires.select_related("auteur").order_by("-cree_le", "-pk")
+    return Commentaire.objects.filter(rapport_id=rapport.pk).select_related("auteur").order_by("-cree_le", "-pk")
 
 
 def last_motif(rapport):
     """The last reason the report was returned, or None."""
-    return rapport.transitions.filter(action=Transition.Action.RENVOYER).select_related("auteur").last()
+    return transitions_of(rapport).filter(action=Transition.Action.RENVOYER).last()
 
 
 @dataclass

@@ -221,7 +221,7 @@ class ReportContext:
                 "circonscriptions": activites_queries.circonscriptions(self.rapport),
                 # The survey comes with the report (RAPPORT_RELATED); its items cost one query, survey or not.
                 "enquete": one_to_one_of(self.rapport, "enquete_satisfaction"),
-                "items_enquete": list(ItemSatisfaction.objects.filter(enquete__rapport=self.rapport)),
+                "items_enquete": list(ItemSatisfaction.objects.filter(enquete__rapport_id=self.rapport.pk)),
             }
 
         return self.once("textes_2", load)

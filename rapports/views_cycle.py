@@ -7,14 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from caisses.checks import validate_rapport
+from caisses.contract import contract_for, contract_of
+from caisses.models import RapportAnnuel
 from caisses.plan import PLAN, SECTION_HISTORY, SECTIONS
-from caisses.scoping import can_edit_region_data, can_review, get_rapport, require_region_edit, require_review
+from caisses.scoping import can_review, get_rapport, require_review
 
 from . import lifecycle, queries
 from .audit import section_code, section_history, section_slug
 from .forms_cycle import CommentaireForm, ImportForm, MotifForm
 from .interchange import Errors, import_document, parse_document
-from .models import Commentaire, Transition
+from .models import ArchivePDF, Commentaire, Transition
 
 Action = Transition.Action
 
@@ -52,7 +54,7 @@ def _transmission_page(request, rapport, *, refus=None, forms=None, status=200):
         },
         "commentaire_form": forms.get("commentaire") or CommentaireForm(),
         "peut_commenter": can_review(user),
-        "peut_importer": rapport.is_editable and can_edit_region_data(user, rapport.caisse),
+        "peut_importer": contract_of(user, rapport).region_editable,
         "historiques": [
             (partie, [(s, section_slug(s.code)) for s in partie.sections if s.code in SECTION_HISTORY])
             for partie in PLAN
@@ -105,7 +107,7 @@ rouvrir = _transition_view(Action.ROUVRIR)
 @require_GET
 def archive(request, code, annee, numero):
     rapport = get_rapport(request.user, code, annee)
-    archive = get_object_or_404(rapport.archives, numero=numero)
+    archive = get_object_or_404(ArchivePDF, rapport_id=rapport.pk, numero=numero)
     return FileResponse(
         archive.fichier.open("rb"),
         as_attachment=True,
@@ -122,6 +124,9 @@ def commenter(request, code, annee):
     form = CommentaireForm(request.POST)
     if not form.is_valid():
         return _transmission_page(request, rapport, forms={"commentaire": form}, status=422)
+    if rapport.pk is None:
+        # A comment on a report nobody has started yet: the report row is created with it.
+        rapport, _ = RapportAnnuel.objects.get_or_create(caisse=rapport.caisse, exercice=rapport.exercice)
     Commentaire.objects.create(
         rapport=rapport, section=form.cleaned_data["section"], auteur=request.user, texte=form.cleaned_data["texte"]
     )
@@ -164,8 +169,9 @@ def _document_mismatch(doc, rapport):
 
 @login_required
 def importer(request, code, annee):
-    rapport = get_rapport(request.user, code, annee)
-    require_region_edit(request.user, rapport)
+    contract = contract_for(request, code, annee)
+    contract.require_region_edit()
+    rapport = contract.rapport
     errors = []
     posted = request.method == "POST"
     form = ImportForm(request.POST, request.FILES) if posted else ImportForm()

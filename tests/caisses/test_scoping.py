@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from caisses import scoping
+from caisses.contract import contract_of
 from caisses.models import Caisse, Membership, RapportAnnuel, membership_errors
 
 pytestmark = pytest.mark.django_db
@@ -46,33 +47,58 @@ def test_get_rapport_of_an_existing_report_is_one_query_and_keeps_its_scope(
 
 def test_edit_rights(org):
     rapport = scoping.get_rapport(org.user("responsable"), "CARSAT-T1", 2025)
-    assert scoping.can_edit_rapport(org.user("responsable"), rapport)
-    assert scoping.can_edit_rapport(org.user("agent"), rapport)
-    assert not scoping.can_edit_rapport(org.user("relecteur"), rapport)
+    assert contract_of(org.user("responsable"), rapport).editable
+    assert contract_of(org.user("agent"), rapport).editable
+    assert not contract_of(org.user("agent"), rapport).region_editable
+    assert not contract_of(org.user("relecteur"), rapport).editable
     with pytest.raises(PermissionDenied):
-        scoping.require_edit(org.user("relecteur"), rapport)
+        contract_of(org.user("relecteur"), rapport).require_edit()
     rapport.etat = RapportAnnuel.Etat.TRANSMIS
-    assert not scoping.can_edit_rapport(org.user("responsable"), rapport)
+    assert not contract_of(org.user("responsable"), rapport).editable
     rapport.etat = RapportAnnuel.Etat.RENVOYE
-    assert scoping.can_edit_rapport(org.user("responsable"), rapport)
+    assert contract_of(org.user("responsable"), rapport).editable
+
+
+def test_closed_exercice_is_read_only_for_everyone(org):
+    org.exercice.ouvert = False
+    org.exercice.save()
+    rapport = scoping.get_rapport(org.user("responsable"), "CARSAT-T1", 2025)
+    for role in ("responsable", "agent", "administrateur"):
+        contract = contract_of(org.user(role), rapport)
+        assert not contract.editable and not contract.region_editable
+        assert contract.read_only_reason == "L'exercice 2025 est clos : ses rapports ne sont plus modifiables."
+        with pytest.raises(PermissionDenied, match="clos"):
+            contract.require_edit()
+
+
+def test_reading_never_creates_the_report(org):
+    for role in ("responsable", "agent", "relecteur", "administrateur"):
+        rapport = scoping.get_rapport(org.user(role), "CARSAT-T1", 2025)
+        assert rapport.pk is None and rapport.etat == RapportAnnuel.Etat.BROUILLON
+    assert not RapportAnnuel.objects.exists()
 
 
 def test_agent_edits_only_its_unit(org):
-    caisse_ids, site_ids = scoping.editable_units(org.user("agent"), org.region)
-    assert caisse_ids == {org.cpams[0].pk}
-    assert site_ids == {org.sites[0].pk}
-    caisse_ids, site_ids = scoping.editable_units(org.user("responsable"), org.region)
-    assert caisse_ids == {org.cpams[0].pk, org.cpams[1].pk}
-    assert site_ids == {org.sites[0].pk, org.sites[1].pk}
-    assert scoping.editable_units(org.user("agent"), org.other_region) == (set(), set())
-    assert scoping.editable_units(org.user("relecteur"), org.region) == (set(), set())
+    rapport = scoping.get_rapport(org.user("agent"), "CARSAT-T1", 2025)
+    agent = contract_of(org.user("agent"), rapport)
+    assert agent.editable_caisse_ids == {org.cpams[0].pk}
+    assert agent.editable_site_ids == {org.sites[0].pk}
+    assert agent.may_edit_unit(caisse_id=org.cpams[0].pk) and not agent.may_edit_unit(caisse_id=org.cpams[1].pk)
+    assert not agent.may_edit_unit()  # the region's own row
+    responsable = contract_of(org.user("responsable"), rapport)
+    assert responsable.editable_caisse_ids == {org.cpams[0].pk, org.cpams[1].pk}
+    assert responsable.editable_site_ids == {org.sites[0].pk, org.sites[1].pk}
+    other = RapportAnnuel(caisse=org.other_region, exercice=org.exercice)
+    assert not contract_of(org.user("agent"), other).editable
+    assert not contract_of(org.user("relecteur"), rapport).editable
 
 
 def test_agent_of_a_site(org):
     from tests.factories import user_with_role
 
     agent = user_with_role("agent-site", Membership.Role.AGENT, org.cpams[1], site=org.sites[1])
-    assert scoping.editable_units(agent, org.region) == (set(), {org.sites[1].pk})
+    contract = contract_of(agent, RapportAnnuel(caisse=org.region, exercice=org.exercice))
+    assert (contract.editable_caisse_ids, contract.editable_site_ids) == (set(), {org.sites[1].pk})
 
 
 def test_membership_rules():

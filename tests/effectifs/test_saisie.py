@@ -298,9 +298,8 @@ def count_queries(client, path):
 @pytest.mark.parametrize("name", ["saisie", "saisie_i1", "saisie_i2", "saisie_i3", "saisie_i4"])
 def test_constant_query_count(org, responsable, name):
     path = url(org, name)
-    responsable.get(path)  # creates the report
+    rapport = RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
     few = count_queries(responsable, path)
-    rapport = RapportAnnuel.objects.get(caisse=org.region, exercice=org.exercice)
     categorie = Categorie.objects.get(code="as")
     for i in range(15):
         Formation.objects.create(rapport=rapport, nature="formation", intitule=f"F{i}", participants=1, jours=1)

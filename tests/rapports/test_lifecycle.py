@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from caisses import checks as validation
 from caisses.checks import Constat
-from caisses.guard import RapportNonModifiable, save_section
+from caisses.guard import SANS_VERSION, RapportNonModifiable, save_section
 from caisses.models import Membership, RapportAnnuel
 from rapports import lifecycle
 from rapports.lifecycle import Action, EtatIncompatible, TransitionRefusee, perform, role_may, state_allows
@@ -237,7 +237,9 @@ def test_archived_bytes_unchanged_after_later_edits_and_reopen(org, rapport, pdf
     original = first.fichier.read()
     perform(org.user("relecteur"), rapport, Action.VALIDER)
     perform(org.user("administrateur"), rapport, Action.ROUVRIR, motif="Correction demandée.")
-    save_section(rapport, "III", None, lambda r: PartieTrois.objects.create(rapport=r, observations="Nouveau texte"))
+    save_section(
+        rapport, "III", SANS_VERSION, lambda r: PartieTrois.objects.create(rapport=r, observations="Nouveau texte")
+    )
     perform(responsable, rapport, Action.TRANSMETTRE)
 
     first.refresh_from_db()
@@ -344,7 +346,7 @@ def test_no_email_when_the_transition_fails(org, rapport, checks, monkeypatch, d
 def test_save_section_refused_once_transmitted(org, rapport, pdf, checks):
     perform(org.user("responsable"), rapport, Action.TRANSMETTRE)
     with pytest.raises(RapportNonModifiable):
-        save_section(rapport, "III", None, lambda r: PartieTrois.objects.create(rapport=r, observations="x"))
+        save_section(rapport, "III", SANS_VERSION, lambda r: PartieTrois.objects.create(rapport=r, observations="x"))
     assert not PartieTrois.objects.exists()
 
 

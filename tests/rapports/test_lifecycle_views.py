@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from caisses.checks import Constat
-from caisses.guard import save_section
+from caisses.guard import SANS_VERSION, save_section
 from caisses.models import RapportAnnuel
 from rapports import lifecycle
 from rapports.lifecycle import Action
@@ -318,8 +318,8 @@ def test_history_shows_who_changed_what_and_when(org, client_for):
 
         return do
 
-    save_section(rapport, "III", None, write("Première version"))
-    save_section(rapport, "III", None, write("Deuxième version"))
+    save_section(rapport, "III", SANS_VERSION, write("Première version"))
+    save_section(rapport, "III", SANS_VERSION, write("Deuxième version"))
     for role in ("responsable", "agent", "relecteur", "administrateur"):
         response = client_for(org.user(role)).get(url("rapport_historique", org, section="III"))
         assert response.status_code == 200
@@ -341,7 +341,10 @@ def test_history_of_part_one_uses_the_registered_models(org, client_for):
     rapport = make_rapport(org)
     categorie = Categorie.objects.order_by("ordre").first()
     save_section(
-        rapport, "I.1", None, lambda r: Effectif.objects.create(rapport=r, categorie=categorie, reel_effectif=12)
+        rapport,
+        "I.1",
+        SANS_VERSION,
+        lambda r: Effectif.objects.create(rapport=r, categorie=categorie, reel_effectif=12),
     )
     html = client_for(org.user("relecteur")).get(url("rapport_historique", org, section="I-1")).content.decode()
     assert "Création" in html and categorie.libelle in html and "<ins>12</ins>" in html
@@ -366,8 +369,8 @@ def test_rows_rewritten_by_a_save_show_as_one_modification(org, client_for):
 
         return do
 
-    save_section(rapport, "I.1", None, rewrite(10))
-    save_section(rapport, "I.1", None, rewrite(12))
+    save_section(rapport, "I.1", SANS_VERSION, rewrite(10))
+    save_section(rapport, "I.1", SANS_VERSION, rewrite(12))
     html = client_for(org.user("relecteur")).get(url("rapport_historique", org, section="I-1")).content.decode()
     assert "<del>10</del> → <ins>12</ins>" in html
     assert "Suppression" not in html

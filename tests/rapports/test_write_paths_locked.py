@@ -16,7 +16,7 @@ from django.utils.datastructures import MultiValueDict
 
 from activites.models import Indicateur, Valeur
 from caisses import checks as validation
-from caisses.guard import RapportNonModifiable, save_section, write_report
+from caisses.guard import SANS_VERSION, RapportNonModifiable, save_section, write_report
 from caisses.models import RapportAnnuel
 from caisses.plan import SECTION_HISTORY, SECTIONS
 from rapports import lifecycle
@@ -149,7 +149,9 @@ def test_every_entry_page_refuses_after_transmission(org, client_for, role, etat
 @pytest.mark.parametrize("etat", [Etat.TRANSMIS, Etat.VALIDE])
 def test_upload_command_services_and_admin_refuse_after_transmission(org, client_for, tmp_path, etat):
     rapport = RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
-    save_section(rapport, "III", None, lambda r: PartieTrois.objects.create(rapport=r, observations="Brouillon"))
+    save_section(
+        rapport, "III", SANS_VERSION, lambda r: PartieTrois.objects.create(rapport=r, observations="Brouillon")
+    )
     indicateur = Indicateur.objects.filter(numerateur__isnull=True).first()
     valeur = Valeur.objects.create(rapport=rapport, indicateur=indicateur, caisse=org.cpams[0], valeur=5)
     document = export_document(rapport)
@@ -172,7 +174,7 @@ def test_upload_command_services_and_admin_refuse_after_transmission(org, client
 
     # The services themselves.
     with pytest.raises(RapportNonModifiable):
-        save_section(rapport, "III", None, lambda r: PartieTrois.objects.update(observations="x"))
+        save_section(rapport, "III", SANS_VERSION, lambda r: PartieTrois.objects.update(observations="x"))
     with pytest.raises(RapportNonModifiable):
         write_report(rapport, ["III"], lambda r: PartieTrois.objects.update(observations="x"))
 
