@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rapports.views_accueil import home
+
 admin.site.site_header = "Rapports d'activité du service social — administration"
 admin.site.site_title = "Administration des rapports"
 admin.site.index_title = "Organisations, utilisateurs et catalogue"
@@ -15,5 +17,6 @@ urlpatterns = [
     path("rapports/", include("rapports.urls")),
     path("rapports/", include("activites.urls")),
     path("national/", include("rapports.urls_national")),
+    path("", home, name="home"),
     path("", include("caisses.urls")),
 ]
