@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import partie_trois, views_cycle, views_rapport, views_saisie
+from . import partie_trois, views_cycle, views_import, views_rapport, views_saisie
 from .views_interchange import export_json
 
 urlpatterns = [
@@ -21,5 +21,5 @@ urlpatterns = [
     path("<slug:code>/<int:annee>/archives/<int:numero>/", views_cycle.archive, name="rapport_archive"),
     path("<slug:code>/<int:annee>/historique/<str:section>/", views_cycle.historique, name="rapport_historique"),
     path("<slug:code>/<int:annee>/commentaires/", views_cycle.commenter, name="rapport_commenter"),
-    path("<slug:code>/<int:annee>/import/", views_cycle.importer, name="rapport_import"),
+    path("<slug:code>/<int:annee>/import/", views_import.importer, name="rapport_import"),
 ]
