@@ -18,8 +18,8 @@ system-deps:
 
 ## make run: install, migrate, load the demo data, serve on http://127.0.0.1:8000
 run: install system-deps
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 ## make test: lint (ruff) and the whole suite

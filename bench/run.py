@@ -12,6 +12,7 @@ Options: --rebuild (rebuild the database), --runs N (timed runs per measure, def
 import argparse
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,8 @@ def setup_django():
     os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-media-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "reporting_site.settings"
+    # Measured as in production (DEBUG off), which requires a key: a throw-away one for this run.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()

@@ -1,6 +1,10 @@
-"""The one French number formatter: 25 948 ; 10,25 % ; +10,25 % ; non calculable."""
+"""The one French formatter of numbers, amounts and dates: 25 948 ; 10,25 % ; +10,25 % ; 1 200,50 € ;
+31/12/2025 ; 1er janvier 2026 ; non calculable. Pages, the PDF, exports and e-mails all go through it."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
 
 NBSP = "\u00a0"
 NON_CALCULABLE = "non calculable"
@@ -69,3 +73,55 @@ def format_evolution(current, previous, decimals=2):
     text = format_pourcent(value, decimals)
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return ("+" + text) if rounded > 0 else text
+
+
+def format_euros(value, empty="—"):
+    """'48 500,00 €' (two decimals, no-break spaces), or `empty`."""
+    text = format_nombre(value, 2, empty=None)
+    return empty if text is None else f"{text}{NBSP}€"
+
+
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value) if timezone.is_aware(value) else value
+    return value
+
+
+def format_date(value, empty="—"):
+    """'31/12/2025' (a date, or a datetime in local time), or `empty`."""
+    if not value:
+        return empty
+    return f"{_local(value):%d/%m/%Y}"
+
+
+def format_date_longue(value, empty="—"):
+    """'1er janvier 2026', '15 mars 2026' (French typography: « 1er » for the first of the month)."""
+    if not value:
+        return empty
+    value = _local(value)
+    jour = "1er" if value.day == 1 else str(value.day)
+    return f"{jour} {MOIS[value.month - 1]} {value.year}"
+
+
+def format_date_heure(value, empty="—"):
+    """'31/12/2025 à 14:05' in local time."""
+    if not value:
+        return empty
+    value = _local(value)
+    return f"{value:%d/%m/%Y} à {value:%H:%M}"

@@ -25,12 +25,8 @@ def recent_exercices(limit=5):
 
 
 def primaires_of(region):
-    return Caisse.objects.primaires().filter(parent=region).order_by("code")
+    return Caisse.objects.primaires().of_region(region).order_by("code")
 
 
 def sites_of(region):
-    return (
-        Site.objects.filter(caisse__in=[region.pk, *primaires_of(region).values_list("pk", flat=True)])
-        .select_related("caisse")
-        .order_by("caisse__code", "code")
-    )
+    return Site.objects.of_region(region).select_related("caisse").order_by("caisse__code", "code")

@@ -7,9 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
-
-from caisses.numbers import format_nombre
+from caisses.numbers import format_date, format_date_heure, format_nombre
 from caisses.plan import SECTION_HISTORY
 
 HISTORY_TYPES = {"+": "Création", "~": "Modification", "-": "Suppression"}
@@ -61,9 +59,9 @@ def display_value(model_field, value):
     if isinstance(value, int):
         return format_nombre(value)
     if isinstance(value, datetime.datetime):
-        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+        return format_date_heure(value)
     if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
+        return format_date(value)
     return str(value)
 
 

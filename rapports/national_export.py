@@ -14,10 +14,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from caisses.numbers import format_nombre
+from caisses.numbers import format_date, format_nombre
 from caisses.plan import SECTIONS, EtatSection
 
-from .national import colonnes
+from .national_table import colonnes
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 NATIONAL_LABEL = "France entière"
@@ -185,7 +185,7 @@ def csv_text_content(synthese, lignes):
         writer.writerow(
             [
                 *(_csv_cell(c, c.valeur(ligne)) for c in cols),
-                synthese.exercice.date_limite.strftime("%d/%m/%Y"),
+                format_date(synthese.exercice.date_limite),
                 *(EtatSection.LABELS[state] for state in ligne.sections.values()),
             ]
         )

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from caisses.models import Membership
+from caisses.numbers import format_date
 
 from .models import Transition
 
@@ -52,7 +52,7 @@ def message(transition, page_url):
         "",
         f"Le rapport d'activité {rapport.exercice.annee} de {rapport.caisse.nom} est maintenant "
         f"« {rapport.get_etat_display().lower()} » ({transition.get_action_display().lower()} "
-        f"par {auteur}, le {timezone.localtime(transition.date):%d/%m/%Y}).",
+        f"par {auteur}, le {format_date(transition.date)}).",
     ]
     if transition.motif:
         lines += ["", "Motif :", transition.motif]

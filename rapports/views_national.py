@@ -15,7 +15,7 @@ from caisses.models import Exercice, RapportAnnuel
 from caisses.plan import SECTIONS
 from caisses.scoping import can_review
 
-from . import national, national_export
+from . import national, national_export, national_table
 from .pdf import html_to_pdf
 
 ORDRES = (("asc", "croissant"), ("desc", "décroissant"))
@@ -43,13 +43,13 @@ def _selection(request, synthese):
     """(lignes filtered and sorted, the form, the sort column, descending?) from the query string."""
     form = FiltreNational(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    par_cle = {c.cle: c for c in national.colonnes(synthese.annee)}
+    par_cle = {c.cle: c for c in national_table.colonnes(synthese.annee)}
     colonne = par_cle.get(data.get("tri") or "region", par_cle["region"])
     descendant = data.get("ordre") == "desc"
-    lignes = national.filtrer(
+    lignes = national_table.filtrer(
         synthese.lignes, etat=data.get("etat", ""), retard=data.get("retard", False), recherche=data.get("q", "")
     )
-    return national.trier(lignes, colonne, descendant), form, data, colonne, descendant
+    return national_table.trier(lignes, colonne, descendant), form, data, colonne, descendant
 
 
 def _query(data, **changes):
@@ -74,7 +74,7 @@ def _entetes(data, colonnes, courante, descendant):
 def national_view(request, annee):
     synthese = _synthese(request, annee)
     lignes, form, data, colonne, descendant = _selection(request, synthese)
-    colonnes = [c for c in national.colonnes(annee) if c.sur_page]
+    colonnes = [c for c in national_table.colonnes(annee) if c.sur_page]
     query = _query(data)
     return render(
         request,
@@ -122,7 +122,7 @@ def national_csv(request, annee):
 
 
 def national_pdf_html(synthese, lignes):
-    colonnes = [c for c in national.colonnes(synthese.annee) if c.sur_page]
+    colonnes = [c for c in national_table.colonnes(synthese.annee) if c.sur_page]
     return render_to_string(
         "rapports/national_pdf.html",
         {

@@ -1,0 +1,156 @@
+"""The national table's columns, filters and sort: one definition for the page, the spreadsheet and the CSV."""
+
+from dataclasses import dataclass
+
+from caisses import numbers
+
+
+@dataclass(frozen=True)
+class Colonne:
+    cle: str  # the ?tri= value
+    libelle: str
+    valeur: object  # LigneRegion → raw value (str, bool, int, Decimal or None): sort key and spreadsheet cell
+    format: str = "texte"  # texte, oui_non, nombre, pourcent, evolution
+    decimales: int = 0
+    total: object = None  # SyntheseNationale → raw value of the national row, or None
+    affiche: object = None  # LigneRegion → text, when the raw value alone cannot say it (evolution)
+    affiche_total: object = None  # SyntheseNationale → text of the national row
+    sur_page: bool = True  # False: in the files only (the page shows it elsewhere)
+
+    @property
+    def numerique(self):
+        return self.format not in ("texte", "oui_non")
+
+    def texte(self, value):
+        """A raw value in French format, as the page and the PDF show it."""
+        if self.format == "oui_non":
+            return "Oui" if value else "Non"
+        if self.format == "pourcent":
+            return numbers.format_pourcent(value, self.decimales)
+        if self.format in ("nombre", "evolution"):
+            return numbers.format_nombre(value, self.decimales)
+        return "" if value is None else str(value)
+
+    def cellule(self, ligne):
+        return self.affiche(ligne) if self.affiche else self.texte(self.valeur(ligne))
+
+    def cellule_total(self, synthese):
+        if self.affiche_total:
+            return self.affiche_total(synthese)
+        return self.texte(self.total(synthese)) if self.total else ""
+
+
+def colonnes(annee):
+    n1 = annee - 1
+    return [
+        Colonne("region", "Caisse régionale", lambda r: r.region.nom),
+        Colonne("code", "Code", lambda r: r.region.code, sur_page=False),
+        Colonne("etat", "État du rapport", lambda r: r.etat_libelle),
+        Colonne("retard", "En retard", lambda r: r.en_retard, "oui_non"),
+        Colonne(
+            "sections",
+            "Sections complètes",
+            lambda r: r.sections_completes,
+            "nombre",
+            total=lambda s: sum(ligne.sections_completes for ligne in s.lignes),
+        ),
+        Colonne(
+            "personnes",
+            f"Personnes aidées {annee}",
+            lambda r: r.n.personnes_aidees,
+            "nombre",
+            total=lambda s: s.total.personnes_aidees,
+        ),
+        Colonne(
+            "personnes_n1",
+            f"Personnes aidées {n1}",
+            lambda r: r.n1.personnes_aidees,
+            "nombre",
+            total=lambda s: s.total_n1.personnes_aidees,
+        ),
+        Colonne(
+            "evolution",
+            f"Évolution {n1}–{annee}",
+            lambda r: r.evolution_personnes,
+            "evolution",
+            2,
+            total=lambda s: numbers.evolution(s.total.personnes_aidees, s.total_n1.personnes_aidees),
+            affiche=lambda r: numbers.format_evolution(r.n.personnes_aidees, r.n1.personnes_aidees),
+            affiche_total=lambda s: numbers.format_evolution(s.total.personnes_aidees, s.total_n1.personnes_aidees),
+        ),
+        Colonne(
+            "individuel",
+            "dont individuellement",
+            lambda r: r.n.individuel,
+            "nombre",
+            total=lambda s: s.total.individuel,
+        ),
+        Colonne(
+            "collectif", "dont collectivement", lambda r: r.n.collectif, "nombre", total=lambda s: s.total.collectif
+        ),
+        Colonne(
+            "etp",
+            "ETP réel au 31 décembre",
+            lambda r: r.n.etp_reel,
+            "nombre",
+            2,
+            total=lambda s: s.total.etp_reel,
+        ),
+        Colonne(
+            "etp_as",
+            "dont ETP d'assistants sociaux",
+            lambda r: r.n.etp_assistants_sociaux,
+            "nombre",
+            2,
+            total=lambda s: s.total.etp_assistants_sociaux,
+        ),
+        Colonne(
+            "formation",
+            "Temps passé en formation",
+            lambda r: r.n.taux_formation,
+            "pourcent",
+            1,
+            total=lambda s: s.total.taux_formation,
+        ),
+        Colonne(
+            "par_etp",
+            "Personnes aidées par ETP d'assistant social",
+            lambda r: r.n.personnes_par_etp,
+            "nombre",
+            1,
+            total=lambda s: s.total.personnes_par_etp,
+        ),
+    ]
+
+
+# --- Filtering and sorting (server side) ---------------------------------------------------------------------
+
+
+def filtrer(lignes, etat="", retard=False, recherche=""):
+    """The regions in a state, late only, or whose name or code contains `recherche` (case and accents kept)."""
+    recherche = recherche.strip().casefold()
+    result = []
+    for ligne in lignes:
+        if etat and ligne.etat != etat:
+            continue
+        if retard and not ligne.en_retard:
+            continue
+        if recherche and recherche not in ligne.region.nom.casefold() and recherche not in ligne.region.code.casefold():
+            continue
+        result.append(ligne)
+    return result
+
+
+def trier(lignes, colonne, descendant=False):
+    """Sorted by one column; regions without a value always come last, then by name."""
+    present = [ligne for ligne in lignes if colonne.valeur(ligne) is not None]
+    missing = [ligne for ligne in lignes if colonne.valeur(ligne) is None]
+
+    def key(ligne):
+        value = colonne.valeur(ligne)
+        return value.casefold() if isinstance(value, str) else value
+
+    present.sort(key=lambda ligne: ligne.region.nom.casefold())
+    present.sort(key=key, reverse=descendant)
+    missing.sort(key=lambda ligne: ligne.region.nom.casefold())
+    return present + missing
