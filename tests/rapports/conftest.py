@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rapports.interchange import PARTS, import_document
+from rapports.interchange import import_document
 
 EXAMPLES = [Path(__file__).parents[1] / "fixtures"]
 
@@ -18,10 +18,6 @@ def example_document(year):
 
 def import_example(year):
     document = example_document(year)
-    for key in ("partie_2", "partie_3"):
-        if key not in PARTS:
-            # Imported by the Part II/III handler once it exists; until then the report says "Non renseigné".
-            document.pop(key, None)
     result = import_document(json.dumps(document))
     assert result.ok, result.errors
     return result.rapport
