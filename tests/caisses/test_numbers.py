@@ -1,6 +1,17 @@
+import datetime
 from decimal import Decimal
 
-from caisses.numbers import NBSP, evolution, format_evolution, format_nombre, format_pourcent
+from caisses.numbers import (
+    NBSP,
+    evolution,
+    format_date,
+    format_date_heure,
+    format_date_longue,
+    format_euros,
+    format_evolution,
+    format_nombre,
+    format_pourcent,
+)
 
 
 def test_thousands_separated_by_no_break_space():
@@ -46,3 +57,23 @@ def test_ungrouped_for_inputs_and_spreadsheets():
     assert format_nombre(1234567.5, 1, grouped=False) == "1234567,5"
     assert format_nombre(-1234, grouped=False) == "-1234"
     assert format_nombre(None, 2, empty="", grouped=False) == ""
+
+
+def test_euros():
+    assert format_euros(Decimal("48500")) == f"48{NBSP}500,00{NBSP}€"
+    assert format_euros("1200.5") == f"1{NBSP}200,50{NBSP}€"
+    assert format_euros(None) == "—"
+
+
+def test_dates():
+    assert format_date(datetime.date(2026, 4, 30)) == "30/04/2026"
+    assert format_date_longue(datetime.date(2026, 1, 1)) == "1er janvier 2026"
+    assert format_date_longue(datetime.date(2025, 8, 15)) == "15 août 2025"
+    assert format_date(None) == "—" and format_date_longue(None, empty="") == ""
+
+
+def test_datetimes_in_paris_time(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    winter = datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
+    assert format_date_heure(winter) == "16/01/2026 à 00:30"
+    assert format_date(winter) == "16/01/2026"
