@@ -122,6 +122,12 @@ class _Invalid:
 INVALID = _Invalid()
 
 
+def shown(text, limit=60):
+    """A value of the document quoted in a message, cut short: a message must not echo megabytes back."""
+    text = str(text)
+    return f"« {text if len(text) <= limit else text[:limit] + '…'} »"
+
+
 def type_name(value):
     if value is None:
         return "null"
@@ -162,28 +168,55 @@ def expect_list(value, path, errors):
     return value
 
 
-def expect_int(value, path, errors, minimum=0, maximum=None, nullable=False):
+# Beyond this many digits a number is no figure of a report, and int() of one can take minutes ("1e9999999").
+MAX_DIGITS = 30
+
+
+def _range_error(number, minimum, maximum, bound):
+    """The French refusal of a finite number outside its range, or ""; `bound` (caisses.limits.Bound) wins."""
+    if bound is not None:
+        if number < bound.minimum or number > bound.maximum:
+            return bound.message(number)
+        return ""
+    if minimum is not None and number < minimum:
+        return f"doit être ≥ {minimum}"
+    if maximum is not None and number > maximum:
+        return f"doit être ≤ {maximum}"
+    if number and number.adjusted() >= MAX_DIGITS:
+        return f"nombre trop grand (au plus {MAX_DIGITS} chiffres)"
+    return ""
+
+
+def expect_int(value, path, errors, minimum=0, maximum=None, nullable=False, bound=None):
+    """A whole number within [minimum, maximum], or within `bound` (a caisses.limits.Bound) when given."""
     if value is None and nullable:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         errors.add(path, f"doit être un nombre entier, pas {type_name(value)}")
         return INVALID
-    if isinstance(value, Decimal):
-        if value != value.to_integral_value():
-            errors.add(path, "doit être un nombre entier")
-            return INVALID
-        value = int(value)
-    if minimum is not None and value < minimum:
-        errors.add(path, f"doit être ≥ {minimum}")
+    number = Decimal(value)
+    if not number.is_finite():
+        errors.add(path, "doit être un nombre fini")
         return INVALID
-    if maximum is not None and value > maximum:
-        errors.add(path, f"doit être ≤ {maximum}")
+    if number != number.to_integral_value():
+        errors.add(path, "doit être un nombre entier")
         return INVALID
-    return value
+    error = _range_error(number, minimum, maximum, bound)
+    if error:
+        errors.add(path, error)
+        return INVALID
+    return int(number)
 
 
-def expect_decimal(value, path, errors, places=2, minimum=0, maximum=None, nullable=False, as_string=False):
-    """A number (or, with as_string, a decimal written as a string like "48500.00") with at most `places` decimals."""
+def expect_decimal(
+    value, path, errors, places=None, minimum=0, maximum=None, nullable=False, as_string=False, bound=None
+):
+    """A number (or, with as_string, a decimal written as a string like "48500.00") with at most `places` decimals.
+
+    With `bound` (a caisses.limits.Bound) the range and, unless given, the places are the bound's.
+    """
+    if places is None:
+        places = bound.places if bound is not None else 2
     if value is None and nullable:
         return None
     if as_string:
@@ -191,9 +224,11 @@ def expect_decimal(value, path, errors, places=2, minimum=0, maximum=None, nulla
             errors.add(path, f'doit être un montant écrit comme un texte (ex. "1200.50"), pas {type_name(value)}')
             return INVALID
         try:
-            number = Decimal(value.strip())
+            number = Decimal(value.strip()) if len(value) <= 100 else Decimal("NaN")
         except InvalidOperation:
-            errors.add(path, f'« {value} » n\'est pas un montant (par exemple "1200.50")')
+            number = Decimal("NaN")
+        if number.is_nan():
+            errors.add(path, f'{shown(value)} n\'est pas un montant (par exemple "1200.50")')
             return INVALID
     elif isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         errors.add(path, f"doit être un nombre, pas {type_name(value)}")
@@ -203,6 +238,10 @@ def expect_decimal(value, path, errors, places=2, minimum=0, maximum=None, nulla
     if not number.is_finite():
         errors.add(path, "doit être un nombre fini")
         return INVALID
+    error = _range_error(number, minimum, maximum, bound)
+    if error:
+        errors.add(path, error)
+        return INVALID
     quantum = Decimal(1).scaleb(-places)
     try:
         rounded = number.quantize(quantum)
@@ -211,12 +250,6 @@ def expect_decimal(value, path, errors, places=2, minimum=0, maximum=None, nulla
         return INVALID
     if number != rounded:
         errors.add(path, f"au plus {places} décimale{'s' if places > 1 else ''}")
-        return INVALID
-    if minimum is not None and number < minimum:
-        errors.add(path, f"doit être ≥ {minimum}")
-        return INVALID
-    if maximum is not None and number > maximum:
-        errors.add(path, f"doit être ≤ {maximum}")
         return INVALID
     return rounded
 
@@ -240,8 +273,8 @@ def expect_choice(value, path, errors, choices, nullable=False):
         return None
     codes = [c.value if hasattr(c, "value") else c for c in choices]
     if not isinstance(value, str) or value not in codes:
-        shown = f"« {value} »" if isinstance(value, str) else type_name(value)
-        errors.add(path, f"valeur inconnue {shown} (valeurs possibles : {', '.join(codes)})")
+        what = shown(value) if isinstance(value, str) else type_name(value)
+        errors.add(path, f"valeur inconnue {what} (valeurs possibles : {', '.join(codes)})")
         return INVALID
     return value
 
@@ -253,7 +286,7 @@ def expect_date(value, path, errors):
     try:
         return datetime.date.fromisoformat(value) if len(value) == 10 else _bad_date()
     except ValueError:
-        errors.add(path, f"date invalide « {value} » (format attendu AAAA-MM-JJ)")
+        errors.add(path, f"date invalide {shown(value)} (format attendu AAAA-MM-JJ)")
         return INVALID
 
 
@@ -268,7 +301,7 @@ def expect_code(value, path, errors, valid, what, scope=" ou hors de la région"
         return INVALID
     if value not in valid:
         hint = f" (valeurs possibles : {', '.join(sorted(valid))})" if list_valid else ""
-        errors.add(path, f"{what} inconnue{scope} : « {value} »{hint}")
+        errors.add(path, f"{what} inconnue{scope} : {shown(value)}{hint}")
         return INVALID
     return value
 
