@@ -28,7 +28,7 @@ class EffectifsConfig(AppConfig):
         )
         history = {
             "I.1": [models.Effectif, models.Affectation, models.Mouvement, models.Absence, models.Boursier],
-            "I.2": [models.Installation, models.Convention],
+            "I.2": [models.Installation, models.EtatLocaux, models.Convention],
             "I.3": [models.Formation],
             "I.4": [models.Reunion, models.ReunionAutreService],
         }

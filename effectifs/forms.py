@@ -1,50 +1,71 @@
-"""Forms of the Part I entry pages. Choices of categories and units are passed in (no query per row)."""
+"""Forms of the Part I entry pages. Choices of categories and units are passed in (no query per row).
 
-from decimal import Decimal
+Every field of a figure or a text is built from its model field (`model_field`): the bound the model declares
+(caisses.limits) is the one the page enforces, with the same French message as the import and the admin.
+"""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.forms import formset_factory
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import BaseFormSet, formset_factory
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.utils.text import capfirst
 
-from . import formulas
-from .models import Absence, Formation, Mouvement, Reunion
+from caisses.limits import bounds_of
 
-ZERO = Decimal(0)
+from .models import (
+    Absence,
+    Affectation,
+    Boursier,
+    Convention,
+    Effectif,
+    EtatLocaux,
+    Formation,
+    Installation,
+    Mouvement,
+    Reunion,
+    ReunionAutreService,
+)
+
+SPACES = str.maketrans("", "", " \u00a0\u202f")  # French thousands separators, as people type them
 
 
-def decimal_field(label, places=2, required=True, minimum=ZERO, maximum=None, help_text=""):
-    """A decimal typed the French way (6,8) or the English way (6.8)."""
-    return forms.DecimalField(
+class FrenchDecimalField(forms.DecimalField):
+    """6,8 or 6.8, and 1 234,5 with its thousands spaces."""
+
+    def to_python(self, value):
+        return super().to_python(value.translate(SPACES) if isinstance(value, str) else value)
+
+
+class FrenchIntegerField(forms.IntegerField):
+    def to_python(self, value):
+        return super().to_python(value.translate(SPACES) if isinstance(value, str) else value)
+
+
+def decimal_field(label, bound, required=True, help_text=""):
+    """A decimal typed the French way (6,8) or the English way (6.8), refused outside `bound`."""
+    return FrenchDecimalField(
         label=label,
-        max_digits=12,
-        decimal_places=places,
-        min_value=minimum,
-        max_value=maximum,
         required=required,
         localize=True,
         help_text=help_text,
+        validators=bound.validators(),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control form-control-sm num"}),
-        error_messages={
-            "invalid": "Saisissez un nombre (par exemple 6,8).",
-            "min_value": "Ce nombre doit être positif ou nul." if minimum == 0 else "Valeur trop petite.",
-            "max_digits": "Ce nombre est trop grand.",
-            "max_decimal_places": f"Au plus {places} décimale{'s' if places > 1 else ''}.",
-        },
+        error_messages={"invalid": "Saisissez un nombre (par exemple 6,8)."},
     )
 
 
-def count_field(label, required=True, minimum=0, maximum=None):
-    return forms.IntegerField(
+def count_field(label, bound, required=True):
+    return FrenchIntegerField(
         label=label,
-        min_value=minimum,
-        max_value=maximum,
         required=required,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num", "min": minimum}),
-        error_messages={
-            "invalid": "Saisissez un nombre entier.",
-            "min_value": "Ce nombre doit être positif ou nul." if minimum == 0 else f"Au moins {minimum}.",
-        },
+        validators=bound.validators(),
+        widget=forms.NumberInput(
+            attrs={"class": "form-control form-control-sm num", "min": int(bound.minimum), "max": int(bound.maximum)}
+        ),
+        error_messages={"invalid": "Saisissez un nombre entier."},
     )
 
 
@@ -52,6 +73,18 @@ def text_field(label, max_length=None, required=True, textarea=False):
     widget = forms.Textarea(attrs={"rows": 2}) if textarea else forms.TextInput()
     widget.attrs["class"] = "form-control form-control-sm"
     return forms.CharField(label=label, max_length=max_length, required=required, widget=widget)
+
+
+def model_field(model, name, label=None, required=None):
+    """The form field of a figure or a text of `model`, with the bound and the length its model field declares."""
+    field = model._meta.get_field(name)
+    label = label or capfirst(field.verbose_name)
+    required = not field.blank if required is None else required
+    if isinstance(field, models.DecimalField):
+        return decimal_field(label, bounds_of(model, name), required, help_text=field.help_text)
+    if isinstance(field, models.IntegerField):
+        return count_field(label, bounds_of(model, name), required)
+    return text_field(label, field.max_length, required, textarea=isinstance(field, models.TextField))
 
 
 def choice_field(label, choices, required=True):
@@ -79,41 +112,24 @@ class RowForm(forms.Form):
 
 class EffectifForm(RowForm):
     categorie = forms.IntegerField(widget=forms.HiddenInput)
-    theorique_effectif = count_field("Effectif théorique au 1er janvier")
-    theorique_etp = decimal_field("ETP théorique au 1er janvier")
-    reel_effectif = count_field("Effectif réel au 31 décembre")
-    reel_etp = decimal_field("ETP réel au 31 décembre")
-    age_moyen = decimal_field(
-        "Âge moyen", places=1, required=False, minimum=Decimal(formulas.AGE_MIN), maximum=Decimal(formulas.AGE_MAX)
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        age = self.fields["age_moyen"]
-        message = f"L'âge moyen doit être compris entre {formulas.AGE_MIN} et {formulas.AGE_MAX} ans."
-        age.error_messages["min_value"] = age.error_messages["max_value"] = message
-        for validator in age.validators:
-            validator.message = message
-
-    def clean(self):
-        cleaned = super().clean()
-        for finding in formulas.erreurs_effectif(cleaned):
-            if finding.champ not in self.errors:
-                self.add_error(finding.champ, finding.message)
-        return cleaned
+    theorique_effectif = model_field(Effectif, "theorique_effectif")
+    theorique_etp = model_field(Effectif, "theorique_etp")
+    reel_effectif = model_field(Effectif, "reel_effectif")
+    reel_etp = model_field(Effectif, "reel_etp")
+    age_moyen = model_field(Effectif, "age_moyen", label="Âge moyen")
 
 
 class AffectationForm(RowForm):
     unite = choice_field("Caisse primaire, service ou établissement", [])
     categorie = choice_field("Catégorie", [])
-    etp = decimal_field("ETP")
+    etp = model_field(Affectation, "etp")
 
 
 class MouvementForm(RowForm):
     categorie = choice_field("Catégorie", [])
     type = choice_field("Mouvement", Mouvement.Type.choices)
     motif = choice_field("Motif du départ", Mouvement.Motif.choices, required=False)
-    nombre = count_field("Nombre")
+    nombre = model_field(Mouvement, "nombre")
 
     def clean(self):
         cleaned = super().clean()
@@ -126,22 +142,22 @@ class MouvementForm(RowForm):
 
 class AbsenceForm(RowForm):
     motif = choice_field("Motif", Absence.Motif.choices)
-    jours = decimal_field("Jours d'absence", places=1)
+    jours = model_field(Absence, "jours")
 
 
 class BoursierForm(RowForm):
-    nombre = count_field("Nombre")
-    ecole = text_field("École", max_length=200)
-    annee_etudes = count_field("Année d'études", minimum=1, maximum=10)
+    nombre = model_field(Boursier, "nombre")
+    ecole = model_field(Boursier, "ecole")
+    annee_etudes = model_field(Boursier, "annee_etudes")
 
 
 class InstallationForm(forms.Form):
-    moyens_materiels = text_field("Moyens matériels mis à la disposition du personnel", required=False, textarea=True)
-    vehicules = count_field("Véhicules", required=False)
-    postes_informatiques = count_field("Postes informatiques", required=False)
-    telephones = count_field("Téléphones", required=False)
-    ameliorations_obtenues = text_field("Améliorations obtenues", required=False, textarea=True)
-    ameliorations_necessaires = text_field("Améliorations nécessaires", required=False, textarea=True)
+    moyens_materiels = model_field(Installation, "moyens_materiels")
+    vehicules = model_field(Installation, "vehicules")
+    postes_informatiques = model_field(Installation, "postes_informatiques")
+    telephones = model_field(Installation, "telephones")
+    ameliorations_obtenues = model_field(Installation, "ameliorations_obtenues")
+    ameliorations_necessaires = model_field(Installation, "ameliorations_necessaires")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,8 +177,8 @@ class InstallationForm(forms.Form):
 
 
 class LocauxForm(RowForm):
-    site = forms.ChoiceField(widget=forms.HiddenInput)
-    etat_locaux = text_field("État des locaux", required=False, textarea=True)
+    site = forms.CharField(widget=forms.HiddenInput)
+    etat_locaux = model_field(EtatLocaux, "texte", required=False)
 
 
 class ConventionForm(RowForm):
@@ -172,36 +188,80 @@ class ConventionForm(RowForm):
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Saisissez une date valide."},
     )
-    objet = text_field("Objet", max_length=300)
-    montant_participation = decimal_field("Participation de la caisse régionale (€)")
+    objet = model_field(Convention, "objet")
+    montant_participation = model_field(Convention, "montant_participation", "Participation de la caisse régionale (€)")
 
 
 class FormationForm(RowForm):
     nature = choice_field("Nature", Formation.Nature.choices)
-    intitule = text_field("Intitulé", max_length=250)
-    organisme = text_field("Organisme", max_length=200, required=False)
-    participants = count_field("Participants")
-    jours = decimal_field("Jours de formation", places=1, help_text="Temps de trajet exclu.")
+    intitule = model_field(Formation, "intitule")
+    organisme = model_field(Formation, "organisme")
+    participants = model_field(Formation, "participants")
+    jours = model_field(Formation, "jours")
 
 
 class ReunionForm(RowForm):
     niveau = choice_field("Échelon", Reunion.Niveau.choices)
-    periodicite = text_field("Périodicité", max_length=100)
-    nombre = count_field("Nombre dans l'année")
-    contenu = text_field("Contenu", required=False, textarea=True)
+    periodicite = model_field(Reunion, "periodicite")
+    nombre = model_field(Reunion, "nombre")
+    contenu = model_field(Reunion, "contenu")
 
 
 class ReunionAutreServiceForm(RowForm):
-    service = text_field("Service", max_length=200)
-    objectifs = text_field("Objectifs", required=False, textarea=True)
-    nombre = count_field("Nombre dans l'année")
+    service = model_field(ReunionAutreService, "service")
+    objectifs = model_field(ReunionAutreService, "objectifs")
+    nombre = model_field(ReunionAutreService, "nombre")
 
 
-def row_formset(form, prefix, data=None, initial=None, choices=None, disabled=False, fixed=False):
-    """A formset of rows (add/remove unless `fixed`), its forms built with `choices`, all disabled if read-only."""
-    factory = formset_factory(form, extra=0, can_delete=not fixed and not disabled)
-    formset = factory(data=data, initial=initial or [], prefix=prefix, form_kwargs={"choices": choices})
-    formset.fixed = fixed or disabled
+LIGNES_FIXES = (
+    "Ce tableau a une ligne par {quoi}, ni plus ni moins : la page envoyée ne correspond pas à celle affichée, "
+    "rien n'a été enregistré. Rechargez la page puis saisissez à nouveau."
+)
+
+
+class FixedRowsFormSet(BaseFormSet):
+    """One row per key (a category, a site), in the page's order: the posted management form cannot add,
+    drop or swap a row, since a missing row would be deleted by the save."""
+
+    key = ""  # the field of each row that holds its key
+    keys = ()  # the expected keys, in order, as strings
+    what = "ligne"
+
+    def clean(self):
+        management = self.management_form.cleaned_data
+        counts = (management.get(TOTAL_FORM_COUNT), management.get(INITIAL_FORM_COUNT))
+        posted = [str(form.cleaned_data.get(self.key, "")) for form in self.forms if hasattr(form, "cleaned_data")]
+        if counts != (len(self.keys), len(self.keys)) or posted != list(self.keys):
+            raise ValidationError(LIGNES_FIXES.format(quoi=self.what), code="lignes_fixes")
+
+
+def row_formset(form, prefix, data=None, initial=None, choices=None, disabled=False, fixed=None):
+    """A formset of rows (add/remove), its forms built with `choices`, all disabled if read-only.
+
+    `fixed=(key field, what)`: one row per item of `initial`, keyed by that field (FixedRowsFormSet).
+    """
+    initial = initial or []
+    if fixed:
+        key, what = fixed
+        count = len(initial)
+        message = LIGNES_FIXES.format(quoi=what)
+        factory = formset_factory(
+            form,
+            formset=FixedRowsFormSet,
+            extra=0,
+            min_num=count,
+            max_num=count,
+            absolute_max=count,
+        )
+        factory.key, factory.keys, factory.what = key, [str(row[key]) for row in initial], what
+        errors = dict.fromkeys(("missing_management_form", "too_many_forms", "too_few_forms"), message)
+        formset = factory(
+            data=data, initial=initial, prefix=prefix, form_kwargs={"choices": choices}, error_messages=errors
+        )
+    else:
+        factory = formset_factory(form, extra=0, can_delete=not disabled)
+        formset = factory(data=data, initial=initial, prefix=prefix, form_kwargs={"choices": choices})
+    formset.fixed = bool(fixed) or disabled
     if disabled:
         for row in formset.forms:
             row.set_disabled()

@@ -3,13 +3,26 @@
 Every yearly figure hangs from a RapportAnnuel; categories of staff are data (admins may add one).
 """
 
+from decimal import Decimal
+
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from caisses import limits
+from caisses.limits import AGE, EFFECTIF, EQUIPEMENT, ETP, EUROS, JOURS, NOMBRE, Bound, count_field, decimal_field
 from caisses.models import Caisse, RapportAnnuel, Site
 
-ETP = {"max_digits": 7, "decimal_places": 2}
+# Bounds of Part I that are no kind of figure of the plan: built with limits.Bound so that every entry path
+# (forms, interchange, admin) reads them from the field like the others.
+ANNEE_ETUDES = Bound(Decimal(1), Decimal(10), 0, "année d'études")
+ORDRE = Bound(Decimal(0), Decimal(9_999), 0, "ordre")
+
+
+def text_field(verbose_name, size=limits.TEXTE, **kwargs):
+    """A TextField bounded to `size` characters; TextField's max_length alone binds only model forms."""
+    return models.TextField(verbose_name, max_length=size, validators=[MaxLengthValidator(size)], **kwargs)
 
 
 class Categorie(models.Model):
@@ -20,7 +33,7 @@ class Categorie(models.Model):
         default=False,
         help_text="Les catégories d'assistants sociaux entrent dans la formule du temps passé en formation.",
     )
-    ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+    ordre = count_field("ordre d'affichage", ORDRE, default=0)
 
     class Meta:
         verbose_name = "catégorie de personnel"
@@ -36,11 +49,11 @@ class Effectif(models.Model):
 
     rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="effectifs")
     categorie = models.ForeignKey(Categorie, verbose_name="catégorie", on_delete=models.PROTECT)
-    theorique_effectif = models.PositiveIntegerField("effectif théorique au 1er janvier", default=0)
-    theorique_etp = models.DecimalField("ETP théorique au 1er janvier", default=0, **ETP)
-    reel_effectif = models.PositiveIntegerField("effectif réel au 31 décembre", default=0)
-    reel_etp = models.DecimalField("ETP réel au 31 décembre", default=0, **ETP)
-    age_moyen = models.DecimalField("âge moyen", max_digits=4, decimal_places=1, null=True, blank=True)
+    theorique_effectif = count_field("effectif théorique au 1er janvier", EFFECTIF, default=0)
+    theorique_etp = decimal_field("ETP théorique au 1er janvier", ETP, default=0)
+    reel_effectif = count_field("effectif réel au 31 décembre", EFFECTIF, default=0)
+    reel_etp = decimal_field("ETP réel au 31 décembre", ETP, default=0)
+    age_moyen = decimal_field("âge moyen", AGE, null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -65,7 +78,7 @@ class Affectation(models.Model):
         Site, verbose_name="site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     categorie = models.ForeignKey(Categorie, verbose_name="catégorie", on_delete=models.PROTECT)
-    etp = models.DecimalField("ETP", **ETP)
+    etp = decimal_field("ETP", ETP)
 
     history = HistoricalRecords()
 
@@ -107,7 +120,7 @@ class Mouvement(models.Model):
     categorie = models.ForeignKey(Categorie, verbose_name="catégorie", on_delete=models.PROTECT)
     type = models.CharField("mouvement", max_length=10, choices=Type.choices)
     motif = models.CharField("motif du départ", max_length=15, choices=Motif.choices, blank=True)
-    nombre = models.PositiveIntegerField("nombre")
+    nombre = count_field("nombre", EFFECTIF)
 
     history = HistoricalRecords()
 
@@ -131,7 +144,7 @@ class Absence(models.Model):
 
     rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="absences")
     motif = models.CharField("motif", max_length=20, choices=Motif.choices)
-    jours = models.DecimalField("jours d'absence", max_digits=9, decimal_places=1)
+    jours = decimal_field("jours d'absence", JOURS)
 
     history = HistoricalRecords()
 
@@ -148,9 +161,9 @@ class Boursier(models.Model):
     """I.1 d) scholarship students."""
 
     rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="boursiers")
-    nombre = models.PositiveIntegerField("nombre")
+    nombre = count_field("nombre", EFFECTIF)
     ecole = models.CharField("école", max_length=200)
-    annee_etudes = models.PositiveSmallIntegerField("année d'études")
+    annee_etudes = count_field("année d'études", ANNEE_ETUDES)
 
     history = HistoricalRecords()
 
@@ -167,12 +180,12 @@ class Installation(models.Model):
     """I.2 — moyens matériels and améliorations: one per report."""
 
     rapport = models.OneToOneField(RapportAnnuel, on_delete=models.CASCADE, related_name="installation")
-    moyens_materiels = models.TextField("moyens matériels mis à la disposition du personnel", blank=True)
-    vehicules = models.PositiveIntegerField("véhicules", null=True, blank=True)
-    postes_informatiques = models.PositiveIntegerField("postes informatiques", null=True, blank=True)
-    telephones = models.PositiveIntegerField("téléphones", null=True, blank=True)
-    ameliorations_obtenues = models.TextField("améliorations obtenues", blank=True)
-    ameliorations_necessaires = models.TextField("améliorations nécessaires", blank=True)
+    moyens_materiels = text_field("moyens matériels mis à la disposition du personnel", blank=True)
+    vehicules = count_field("véhicules", EQUIPEMENT, null=True, blank=True)
+    postes_informatiques = count_field("postes informatiques", EQUIPEMENT, null=True, blank=True)
+    telephones = count_field("téléphones", EQUIPEMENT, null=True, blank=True)
+    ameliorations_obtenues = text_field("améliorations obtenues", blank=True)
+    ameliorations_necessaires = text_field("améliorations nécessaires", blank=True)
 
     history = HistoricalRecords()
 
@@ -196,6 +209,28 @@ class Installation(models.Model):
         )
 
 
+class EtatLocaux(models.Model):
+    """I.2 — the state of one site's premises as the report of one year describes it.
+
+    A yearly fact, kept per report: next year's description never changes a report already sent.
+    """
+
+    rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="etats_locaux")
+    site = models.ForeignKey(Site, verbose_name="site", on_delete=models.PROTECT, related_name="+")
+    texte = text_field("état des locaux")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "état des locaux d'un site"
+        verbose_name_plural = "états des locaux des sites"
+        ordering = ["site__code"]
+        constraints = [models.UniqueConstraint(fields=["rapport", "site"], name="etat_locaux_unique_par_site")]
+
+    def __str__(self):
+        return f"Locaux de {self.site} — {self.rapport}"
+
+
 class Convention(models.Model):
     """I.2 — a convention between the caisse régionale and one caisse primaire."""
 
@@ -205,9 +240,7 @@ class Convention(models.Model):
     )
     date_signature = models.DateField("date de signature")
     objet = models.CharField("objet", max_length=300)
-    montant_participation = models.DecimalField(
-        "participation financière de la caisse régionale (€)", max_digits=12, decimal_places=2
-    )
+    montant_participation = decimal_field("participation financière de la caisse régionale (€)", EUROS)
 
     history = HistoricalRecords()
 
@@ -232,10 +265,8 @@ class Formation(models.Model):
     nature = models.CharField("nature", max_length=20, choices=Nature.choices)
     intitule = models.CharField("intitulé", max_length=250)
     organisme = models.CharField("organisme", max_length=200, blank=True)
-    participants = models.PositiveIntegerField("participants")
-    jours = models.DecimalField(
-        "jours de formation", max_digits=8, decimal_places=1, help_text="Temps de trajet exclu."
-    )
+    participants = count_field("participants", EFFECTIF)
+    jours = decimal_field("jours de formation", JOURS, help_text="Temps de trajet exclu.")
 
     history = HistoricalRecords()
 
@@ -258,8 +289,8 @@ class Reunion(models.Model):
     rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="reunions")
     niveau = models.CharField("échelon", max_length=10, choices=Niveau.choices)
     periodicite = models.CharField("périodicité", max_length=100)
-    nombre = models.PositiveIntegerField("nombre dans l'année")
-    contenu = models.TextField("contenu", blank=True)
+    nombre = count_field("nombre dans l'année", NOMBRE)
+    contenu = text_field("contenu", blank=True)
 
     history = HistoricalRecords()
 
@@ -277,8 +308,8 @@ class ReunionAutreService(models.Model):
 
     rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="reunions_autres_services")
     service = models.CharField("service", max_length=200)
-    objectifs = models.TextField("objectifs", blank=True)
-    nombre = models.PositiveIntegerField("nombre dans l'année")
+    objectifs = text_field("objectifs", blank=True)
+    nombre = count_field("nombre dans l'année", NOMBRE)
 
     history = HistoricalRecords()
 

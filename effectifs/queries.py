@@ -4,7 +4,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from caisses.models import Caisse, Site, one_to_one_of
+from django.db.models import OuterRef, Subquery
+
+from caisses.models import Site, one_to_one_of
 from caisses.plan import EtatSection
 
 from . import formulas
@@ -15,6 +17,7 @@ from .models import (
     Categorie,
     Convention,
     Effectif,
+    EtatLocaux,
     Formation,
     Installation,
     Mouvement,
@@ -44,6 +47,7 @@ class PartieUn:
     reunions: list
     reunions_autres_services: list
     sites: list
+    etats_locaux: dict = field(default_factory=dict)  # {site id: text} of this report; a site absent: not described
     totaux: dict = field(default_factory=dict)
 
     @property
@@ -91,6 +95,16 @@ class PartieUn:
         return sum((c.montant_participation for c in self.conventions), Decimal(0))
 
     @property
+    def locaux(self):
+        """[(site, text)] of the region's sites described in this report, in the sites' order."""
+        return [(site, self.etats_locaux[site.pk]) for site in self.sites if self.etats_locaux.get(site.pk)]
+
+    @property
+    def sites_et_locaux(self):
+        """[(site, text)] of every site of the region, "" where this report does not describe it."""
+        return [(site, self.etats_locaux.get(site.pk, "")) for site in self.sites]
+
+    @property
     def sites_par_type(self):
         """[(type label, count)] for the I.2 counts of unités locales, PAS, PCS, PPRV, établissements."""
         counts = defaultdict(int)
@@ -127,13 +141,18 @@ def partie_1_data(rapport, effectifs=None):
 
     `effectifs` (the report's Effectif rows, with their category) may come from the caller, e.g. out of
     `effectifs_history`, and its query is saved; so is the Installation's when the report was read with
-    select_related("installation").
+    select_related("installation"). The report's `etats_locaux` come with the sites, in the same query.
     """
     cats = categories()
     if effectifs is None:
         effectifs = Effectif.objects.filter(rapport_id=rapport.pk).select_related("categorie")
     effectifs = {e.categorie_id: e for e in effectifs}
-    region = rapport.caisse
+    sites = list(
+        Site.objects.of_region(rapport.caisse)
+        .annotate(texte_locaux=Subquery(_etat_locaux_of(rapport).filter(site_id=OuterRef("pk")).values("texte")[:1]))
+        .select_related("caisse")
+        .order_by("caisse__code", "code")
+    )
     return PartieUn(
         rapport=rapport,
         categories=cats,
@@ -149,12 +168,18 @@ def partie_1_data(rapport, effectifs=None):
         formations=list(Formation.objects.filter(rapport_id=rapport.pk)),
         reunions=list(Reunion.objects.filter(rapport_id=rapport.pk)),
         reunions_autres_services=list(ReunionAutreService.objects.filter(rapport_id=rapport.pk)),
-        sites=list(
-            Site.objects.filter(caisse__in=Caisse.objects.filter(pk=region.pk) | Caisse.objects.filter(parent=region))
-            .select_related("caisse")
-            .order_by("caisse__code", "code")
-        ),
+        sites=sites,
+        etats_locaux={site.pk: site.texte_locaux for site in sites if site.texte_locaux},
     )
+
+
+def _etat_locaux_of(rapport):
+    return EtatLocaux.objects.filter(rapport_id=rapport.pk)
+
+
+def etats_locaux_by_code(rapport):
+    """{site code: text} of the sites this report describes (the interchange export); others are not described."""
+    return dict(_etat_locaux_of(rapport).values_list("site__code", "texte"))
 
 
 def effectifs_history(region, exercices):
@@ -200,16 +225,21 @@ def etat_i1(rapport):
     )
 
 
-def _etat_i2(installation, has_conventions):
+def _etat_i2(installation, has_conventions, has_locaux):
+    """`has_locaux` is a callable, asked only when neither the installation nor a convention was entered."""
     if (installation is None or installation.is_empty()) and not has_conventions:
-        return EtatSection.VIDE
+        return EtatSection.EN_COURS if has_locaux() else EtatSection.VIDE
     if installation and installation.moyens_materiels and has_conventions:
         return EtatSection.COMPLET
     return EtatSection.EN_COURS
 
 
 def etat_i2(rapport):
-    return _etat_i2(Installation.objects.filter(rapport_id=rapport.pk).first(), _exists(Convention, rapport))
+    return _etat_i2(
+        Installation.objects.filter(rapport_id=rapport.pk).first(),
+        _exists(Convention, rapport),
+        lambda: _exists(EtatLocaux, rapport),
+    )
 
 
 def _etat_i3(has_formations):
@@ -256,8 +286,8 @@ def etats_i1(rapports):
 def etats_i2(rapports):
     ids = [r.pk for r in rapports]
     installations = {i.rapport_id: i for i in Installation.objects.filter(rapport_id__in=ids)}
-    conventions = _ids_with(Convention, ids)
-    return {pk: _etat_i2(installations.get(pk), pk in conventions) for pk in ids}
+    conventions, locaux = _ids_with(Convention, ids), _ids_with(EtatLocaux, ids)
+    return {pk: _etat_i2(installations.get(pk), pk in conventions, lambda pk=pk: pk in locaux) for pk in ids}
 
 
 def etats_i3(rapports):

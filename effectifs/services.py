@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from .models import Installation
+from .models import EtatLocaux, Installation
 
 
 def _key(values, fields):
@@ -55,11 +55,43 @@ def save_installation(rapport, values):
     return changed
 
 
-def save_etat_locaux(etats, allowed_site_ids):
-    """The état des locaux of the sites the user may describe ({site id: text}); other ids are ignored."""
+def save_etats_locaux(rapport, etats):
+    """The report's état des locaux per site ({site id: text}, ids already checked); other sites are untouched.
+
+    An empty text removes the site's row, so that the report says "Non renseigné" as for a site never described.
+    """
+    existing = {row.site_id: row for row in EtatLocaux.objects.filter(rapport_id=rapport.pk, site_id__in=etats)}
+    changed = False
+    for site_id, texte in etats.items():
+        row = existing.get(site_id)
+        if row is None and texte:
+            EtatLocaux(rapport=rapport, site_id=site_id, texte=texte).save()
+        elif row is not None and not texte:
+            row.delete()
+        elif row is not None and row.texte != texte:
+            row.texte = texte
+            row.save()
+        else:
+            continue
+        changed = True
+    return changed
+
+
+def save_etats_locaux_by_code(rapport, etats):
+    """The interchange import's write: {site code: text} for sites of the report's region.
+
+    Called inside the import's write transaction, after its validation checked the codes and the length
+    (`EtatLocaux.texte` max_length). A code outside the region is a programming error: it raises ValueError,
+    which rolls the whole import back. Sites absent from `etats` keep their text.
+    """
     from caisses.models import Site
 
-    for site in Site.objects.filter(pk__in=set(etats) & set(allowed_site_ids)):
-        if site.etat_locaux != etats[site.pk]:
-            site.etat_locaux = etats[site.pk]
-            site.save(update_fields=["etat_locaux"])
+    ids = dict(Site.objects.of_region(rapport.caisse).filter(code__in=etats).values_list("code", "pk"))
+    unknown = sorted(set(etats) - set(ids))
+    if unknown:
+        raise ValueError(f"Sites hors de la région {rapport.caisse.code} : {', '.join(unknown)}")
+    limit = EtatLocaux._meta.get_field("texte").max_length
+    too_long = sorted(code for code, texte in etats.items() if len(texte) > limit)
+    if too_long:
+        raise ValueError(f"État des locaux de plus de {limit} caractères : {', '.join(too_long)}")
+    return save_etats_locaux(rapport, {ids[code]: texte for code, texte in etats.items()})

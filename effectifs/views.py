@@ -1,4 +1,7 @@
-"""Entry pages of Part I (I.1 to I.4): request → access helpers → forms → save_section → response."""
+"""Entry pages of Part I (I.1 to I.4): request → entry contract → forms → save_section → response.
+
+What the user may change comes from the request's entry contract (caisses.contract) and nothing else.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,7 +10,8 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 
 from caisses.contract import contract_for
-from caisses.guard import ConflitDeVersion, save_section, section_version
+from caisses.guard import ConflitDeVersion, VersionInvalide, parse_version, save_section, section_version
+from caisses.models import Caisse
 from caisses.saisie import saisie_context
 
 from . import forms, queries, services
@@ -29,10 +33,11 @@ class Page:
 
     section = ""
     template = ""
+    region_only = True  # the section holds no unit rows: only the region's users change it
 
     def __init__(self, request, contract):
         self.request, self.contract, self.rapport = request, contract, contract.rapport
-        self.context = saisie_context(contract, self.section)
+        self.context = saisie_context(contract, self.section, region_only=self.region_only)
         self.data = queries.partie_1_data(self.rapport)
         self.region_editable = contract.region_editable
 
@@ -77,37 +82,36 @@ def _choices(items, key=lambda o: str(o.pk), label=str):
 class PageI1(Page):
     section = "I.1"
     template = "effectifs/saisie_i1.html"
+    region_only = False
 
     def __init__(self, request, contract):
         super().__init__(request, contract)
-        self.caisse_ids, self.site_ids = contract.editable_caisse_ids, contract.editable_site_ids
         self.units = self._units()
+        self.own_units = {
+            code: unit
+            for code, unit in self.units.items()
+            if contract.may_edit_unit(caisse_id=unit[1], site_id=unit[2])
+        }
 
     @property
     def editable(self):
         """An agent de saisie may change its own unit's assignments on this page."""
-        return self.region_editable or (not self.context["lecture_seule"] and bool(self.caisse_ids or self.site_ids))
+        return self.region_editable or bool(self.own_units)
 
     def _units(self):
         """{code: (label, caisse_primaire_id, site_id)} of the region's units."""
-        from caisses.models import Caisse
-
-        units = {c.code: (c.nom, c.pk, None) for c in Caisse.objects.primaires().filter(parent=self.rapport.caisse)}
+        cpams = Caisse.objects.primaires().of_region(self.rapport.caisse)
+        units = {c.code: (c.nom, c.pk, None) for c in cpams}
         for site in self.data.sites:
             units[site.code] = (f"{site.nom} ({site.caisse.code})", None, site.pk)
         return units
 
     def _own(self, affectation):
-        return affectation.caisse_primaire_id in self.caisse_ids or affectation.site_id in self.site_ids
+        return self.contract.may_edit_unit(caisse_id=affectation.caisse_primaire_id, site_id=affectation.site_id)
 
     def forms(self, data=None):
         p1, region = self.data, self.region_editable
         categories = _choices(p1.categories)
-        own_units = [
-            (code, label)
-            for code, (label, cid, sid) in self.units.items()
-            if cid in self.caisse_ids or sid in self.site_ids
-        ]
         effectifs = forms.row_formset(
             forms.EffectifForm,
             "effectifs",
@@ -123,7 +127,7 @@ class PageI1(Page):
                 }
                 for ligne in p1.lignes
             ],
-            fixed=True,
+            fixed=("categorie", "catégorie"),
             disabled=not region,
         )
         for row, ligne in zip(effectifs.forms, p1.lignes, strict=False):
@@ -136,7 +140,7 @@ class PageI1(Page):
                 "affectations",
                 data if self.editable else None,
                 initial=[{"unite": a.unite.code, "categorie": str(a.categorie_id), "etp": a.etp} for a in mine],
-                choices={"unite": own_units, "categorie": categories},
+                choices={"unite": [(code, unit[0]) for code, unit in self.own_units.items()], "categorie": categories},
                 disabled=not self.editable,
             ),
             "affectations_autres": [a for a in p1.affectations if a not in mine],
@@ -168,10 +172,12 @@ class PageI1(Page):
         }
 
     def write(self, bound, rapport):
-        own = Q(caisse_primaire_id__in=self.caisse_ids) | Q(site_id__in=self.site_ids)
+        own_caisses = [unit[1] for unit in self.own_units.values() if unit[1]]
+        own_sites = [unit[2] for unit in self.own_units.values() if unit[2]]
+        own = Q(caisse_primaire_id__in=own_caisses) | Q(site_id__in=own_sites)
         rows = []
         for row in forms.rows_of(bound["affectations"]):
-            _label, cid, sid = self.units[row["unite"]]
+            _label, cid, sid = self.own_units[row["unite"]]
             rows.append(
                 {"caisse_primaire_id": cid, "site_id": sid, "categorie_id": int(row["categorie"]), "etp": row["etp"]}
             )
@@ -194,15 +200,16 @@ class PageI1(Page):
 class PageI2(Page):
     section = "I.2"
     template = "effectifs/saisie_i2.html"
+    region_only = False
 
     def __init__(self, request, contract):
         super().__init__(request, contract)
-        self.site_ids = contract.editable_site_ids
+        self.own_sites = [site for site in self.data.sites if contract.may_edit_unit(site_id=site.pk)]
 
     @property
     def editable(self):
         """An agent de saisie may describe the premises of its own sites on this page."""
-        return self.region_editable or (not self.context["lecture_seule"] and bool(self.site_ids))
+        return self.region_editable or bool(self.own_sites)
 
     def forms(self, data=None):
         p1, region = self.data, self.region_editable
@@ -215,16 +222,16 @@ class PageI2(Page):
         if not region:
             installation.set_disabled()
         cpams = [(str(c.pk), c.nom) for c in self._cpams()]
-        own_sites = [site for site in p1.sites if site.pk in self.site_ids] if self.editable else []
         locaux = forms.row_formset(
             forms.LocauxForm,
             "locaux",
-            data if own_sites else None,
-            initial=[{"site": str(site.pk), "etat_locaux": site.etat_locaux} for site in own_sites],
-            choices={"site": [(str(site.pk), site.nom) for site in own_sites]},
-            fixed=True,
+            data if self.own_sites else None,
+            initial=[
+                {"site": str(site.pk), "etat_locaux": p1.etats_locaux.get(site.pk, "")} for site in self.own_sites
+            ],
+            fixed=("site", "site"),
         )
-        for row, site in zip(locaux.forms, own_sites, strict=False):
+        for row, site in zip(locaux.forms, self.own_sites, strict=False):
             row.row_label = f"{site.nom} ({site.get_type_display()})"
         return {
             "installation": installation,
@@ -248,15 +255,13 @@ class PageI2(Page):
         }
 
     def _cpams(self):
-        from caisses.models import Caisse
-
-        return Caisse.objects.primaires().filter(parent=self.rapport.caisse).order_by("code")
+        return Caisse.objects.primaires().of_region(self.rapport.caisse).order_by("code")
 
     def write(self, bound, rapport):
         if bound["locaux"].is_bound:
-            services.save_etat_locaux(
-                {int(row["site"]): row["etat_locaux"] for row in forms.rows_of(bound["locaux"])}, self.site_ids
-            )
+            own = {str(site.pk): site.pk for site in self.own_sites}
+            etats = {own[row["site"]]: row["etat_locaux"] for row in forms.rows_of(bound["locaux"])}
+            services.save_etats_locaux(rapport, etats)
         if not self.region_editable:
             return
         services.save_installation(rapport, bound["installation"].cleaned_data)
@@ -349,7 +354,14 @@ def section_view(page_class):
             raise PermissionDenied(page.context["motif_lecture_seule"] or "Vous ne pouvez pas modifier cette section.")
         bound = page.forms(request.POST)
         version = request.POST.get("version", "")
-        if not _is_valid(bound):
+        valid = _is_valid(bound)
+        try:
+            parse_version(version)
+        except VersionInvalide as refused:
+            # Checked before the figures, so that a page without its version never looks saveable as it is.
+            messages.error(request, refused.message)
+            return page.render(bound, section_version(rapport, page.section), status=refused.status)
+        if not valid:
             messages.error(request, "Certaines valeurs sont à corriger : voyez les messages sous les champs concernés.")
             return page.render(bound, version)
         try:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from caisses.guard import section_version
 from caisses.models import Caisse, RapportAnnuel
-from effectifs.models import Affectation, Categorie, Effectif, Formation
+from effectifs.models import Affectation, Categorie, Effectif, EtatLocaux, Formation
 
 
 def url(org, name, region=None):
@@ -86,9 +86,9 @@ def test_invalid_values_keep_everything_typed_with_french_errors(org, responsabl
     response = responsable.post(url(org, "saisie_i1"), i1_data(effectifs=rows))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ce nombre doit être positif ou nul." in html
+    assert "Valeur hors limites (effectif) : saisissez un nombre entre 0 et 100\u00a0000." in html
     assert "Saisissez un nombre (par exemple 6,8)." in html
-    assert "L&#x27;âge moyen doit être compris entre 18 et 70 ans." in html
+    assert "Valeur hors limites (âge) : saisissez un nombre entre 18 et 70." in html
     assert 'value="abc"' in html and 'value="-3"' in html and 'value="19,4"' in html
     assert "is-invalid" in html
     assert not Effectif.objects.exists()
@@ -236,8 +236,7 @@ def test_i2_saves_installation_and_conventions(org, responsable):
     assert "48\u00a0500,00&nbsp;€" in html
     rapport = RapportAnnuel.objects.get(caisse=org.region, exercice=org.exercice)
     assert rapport.installation.vehicules == 3 and rapport.installation.postes_informatiques is None
-    org.sites[1].refresh_from_db()
-    assert org.sites[1].etat_locaux == "Locaux de PAS-T12"
+    assert EtatLocaux.objects.get(rapport=rapport, site=org.sites[1]).texte == "Locaux de PAS-T12"
 
 
 def test_agent_describes_only_its_own_sites_premises(org, client_for):
@@ -253,13 +252,13 @@ def test_agent_describes_only_its_own_sites_premises(org, client_for):
         **formset("conventions", []),
     }
     assert agent.post(url(org, "saisie_i2"), data).status_code == 302
-    own.refresh_from_db()
-    assert own.etat_locaux == "Rampe d'accès installée."
+    assert EtatLocaux.objects.get(site=own).texte == "Rampe d'accès installée."
     assert not RapportAnnuel.objects.filter(installation__vehicules=99).exists()
     tampered = {"version": "1", **formset("locaux", [{"site": str(other.pk), "etat_locaux": "Piraté"}], initial=1)}
-    assert agent.post(url(org, "saisie_i2"), tampered).status_code == 200
-    other.refresh_from_db()
-    assert other.etat_locaux != "Piraté"
+    response = agent.post(url(org, "saisie_i2"), tampered)
+    assert response.status_code == 200
+    assert "ni plus ni moins" in response.content.decode()
+    assert not EtatLocaux.objects.filter(texte="Piraté").exists()
 
 
 def test_i4_saves_meetings(org, responsable):
