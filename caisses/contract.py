@@ -8,7 +8,7 @@ Reading never creates a row: a report nobody has written to yet is an unsaved `R
 the write guard creates it on the first save.
 """
 
-from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 
@@ -38,16 +38,33 @@ def _units_of_region(region):
     return caisse_ids, site_ids
 
 
-@dataclass(frozen=True)
 class Contract:
-    """The rights of `user` on `rapport` now. Built by `contract_of`; never mutated."""
+    """The rights of one user on one report now. Built by `contract_of`; read-only afterwards.
 
-    rapport: RapportAnnuel
-    role: str | None
-    region_rights: bool  # by role: the responsable of this region, or an admin
-    unit_caisse_ids: frozenset = field(default_factory=frozenset)  # units whose rows the user enters (by role)
-    unit_site_ids: frozenset = field(default_factory=frozenset)
-    reason: str = ""  # why the report is read-only for everyone now ("" when open)
+    The units a responsable may enter are read only when a page asks for them (a query), so that a link or a
+    read-only page costs nothing more.
+    """
+
+    def __init__(self, rapport, role, region_rights, agent_units=None, reason=""):
+        self.rapport = rapport
+        self.role = role
+        self.region_rights = region_rights  # by role: the responsable of this region, or an admin
+        self._agent_units = agent_units  # (caisse ids, site ids) of an agent of this region, else None
+        self.reason = reason  # why the report is read-only for everyone now ("" when open)
+
+    @cached_property
+    def _units(self):
+        if self.region_rights:
+            return _units_of_region(self.rapport.caisse)
+        return self._agent_units or (frozenset(), frozenset())
+
+    @property
+    def unit_caisse_ids(self):
+        return self._units[0]
+
+    @property
+    def unit_site_ids(self):
+        return self._units[1]
 
     # --- What may be changed now ----------------------------------------------------------------------------
 
@@ -72,7 +89,9 @@ class Contract:
     @property
     def editable(self):
         """May change some of the report's data now."""
-        return self.region_editable or bool(self.editable_caisse_ids or self.editable_site_ids)
+        if not self.open:
+            return False
+        return self.region_rights or bool(self._agent_units and any(self._agent_units))
 
     def may_edit_unit(self, caisse_id=None, site_id=None):
         """May change the rows of this unit (a caisse primaire or a site), or of the region when both are None."""
@@ -117,18 +136,16 @@ def contract_of(user, rapport):
     region_rights = role == Role.ADMINISTRATEUR or (
         role == Role.RESPONSABLE and membership_of(user).caisse_id == region.pk
     )
-    caisse_ids, site_ids = frozenset(), frozenset()
-    if region_rights:
-        caisse_ids, site_ids = _units_of_region(region)
-    elif role == Role.AGENT:
+    agent_units = None
+    if role == Role.AGENT:
         membership = membership_of(user)
         if membership.region == region:
             if membership.site_id:
-                site_ids = frozenset({membership.site_id})
+                agent_units = (frozenset(), frozenset({membership.site_id}))
             else:
-                caisse_ids = frozenset({membership.caisse_id})
-                site_ids = frozenset(Site.objects.filter(caisse_id=membership.caisse_id).values_list("pk", flat=True))
-    return Contract(rapport, role, region_rights, caisse_ids, site_ids, state_reason(rapport))
+                sites = frozenset(Site.objects.filter(caisse_id=membership.caisse_id).values_list("pk", flat=True))
+                agent_units = (frozenset({membership.caisse_id}), sites)
+    return Contract(rapport, role, region_rights, agent_units, state_reason(rapport))
 
 
 def find_rapport(user, code, annee, select_related=()):
