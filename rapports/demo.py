@@ -1,4 +1,8 @@
-"""Demo: the reports of past exercices were transmitted and validated; the last exercice is still being written."""
+"""Demo: the reports of past exercices were transmitted and validated; the last exercice is still being written.
+
+Each transmission is frozen as a real one is (rapports.freeze): the demo's validated reports are served from
+their archived copy. Rendering it costs WeasyPrint's time for each report (about 1–2 s).
+"""
 
 import datetime
 
@@ -7,6 +11,7 @@ from django.utils import timezone
 
 from caisses.models import Membership, RapportAnnuel
 
+from .freeze import freeze
 from .models import Transition
 
 Role = Membership.Role
@@ -35,13 +40,13 @@ def demo_lifecycle(regions, exercices, progress=None):
             exercice__in=[e for e in exercices if e.annee < last],
             etat=Etat.BROUILLON,
             transitions__isnull=True,
-        ).select_related("exercice")
+        ).select_related("caisse", "exercice")
     )
-    transitions = []
-    for rapport in rapports:
-        sent = rapport.exercice.date_limite - datetime.timedelta(days=10 + rapport.caisse_id % 15)
-        transitions += [
-            Transition(
+    stored = []
+    try:
+        for rapport in rapports:
+            sent = rapport.exercice.date_limite - datetime.timedelta(days=10 + rapport.caisse_id % 15)
+            transmission = Transition.objects.create(
                 rapport=rapport,
                 action=Action.TRANSMETTRE,
                 etat_avant=Etat.BROUILLON,
@@ -49,15 +54,23 @@ def demo_lifecycle(regions, exercices, progress=None):
                 auteur=responsables.get(rapport.caisse_id, admin),
                 date=_at(sent, 10),
                 motif="Rapport repris de l'ancien circuit papier (démonstration).",
-            ),
-            Transition(
+            )
+            rapport.etat = Etat.TRANSMIS
+            rapport.save(update_fields=["etat", "modifie_le"])
+            stored.append(freeze(rapport, transmission))
+            Transition.objects.create(
                 rapport=rapport,
                 action=Action.VALIDER,
                 etat_avant=Etat.TRANSMIS,
                 etat_apres=Etat.VALIDE,
                 auteur=relecteur,
                 date=_at(sent + datetime.timedelta(days=21), 15),
-            ),
-        ]
-    Transition.objects.bulk_create(transitions)
+            )
+            if callable(progress):
+                progress(f"Rapport {rapport.caisse.code} {rapport.exercice.annee} transmis, figé et validé.")
+    except BaseException:
+        # build_demo's transaction rolls back: the archived files must not stay behind.
+        for archive in stored:
+            archive.fichier.delete(save=False)
+        raise
     RapportAnnuel.objects.filter(pk__in=[r.pk for r in rapports]).update(etat=Etat.VALIDE)

@@ -2,23 +2,22 @@
 
 brouillon → transmis → validé; transmis → renvoyé (motif) → transmis; validé → brouillon (rouvrir, admin, motif).
 The rules are plain functions of (action, role, state); `perform` applies one transition atomically:
-row lock, checks, state change, Transition record, PDF archive, e-mails after commit.
+row lock, checks, state change, Transition record, frozen copy (rapports.freeze: document, body and PDF/A-3b),
+e-mails after commit.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 
 from caisses.checks import validate_rapport
 from caisses.models import Membership, RapportAnnuel
 from caisses.scoping import membership_of, role_of
 
-from .models import ArchivePDF, Transition
+from . import freeze
+from .models import Transition
 
 logger = logging.getLogger(__name__)
 
@@ -109,32 +108,9 @@ class EtatIncompatible(TransitionRefusee):
     status = 409
 
 
-def _render_pdf(rapport):
-    from .pdf import render_pdf
-
-    return render_pdf(rapport)
-
-
-def archive_filename(rapport, numero):
-    return f"rapport-{rapport.caisse.code}-{rapport.exercice.annee}-transmission-{numero}.pdf"
-
-
-def _archive(rapport, transition, content):
-    numero = (ArchivePDF.objects.filter(rapport_id=rapport.pk).aggregate(n=Max("numero"))["n"] or 0) + 1
-    archive = ArchivePDF(
-        rapport=rapport,
-        transition=transition,
-        numero=numero,
-        sha256=hashlib.sha256(content).hexdigest(),
-        taille=len(content),
-    )
-    archive.fichier.save(archive_filename(rapport, numero), ContentFile(content), save=False)
-    try:
-        archive.save()
-    except Exception:
-        archive.fichier.delete(save=False)
-        raise
-    return archive
+def _render_pdf(figee):
+    """The frozen copy's PDF (freeze.Figee → bytes): the slow step, which tests replace."""
+    return freeze.print_pdf(figee)
 
 
 def _check_transmission(rapport, accepted_keys):
@@ -169,8 +145,9 @@ def perform(user, rapport, action, motif="", avertissements=()):
     try:
         with transaction.atomic():
             # The lock serialises concurrent transitions: the second one sees the new state and is refused.
-            locked = RapportAnnuel.objects.select_for_update().get(pk=rapport.pk)
-            locked.caisse, locked.exercice = rapport.caisse, rapport.exercice
+            # Its region and exercice are read afresh too: the frozen copy shows their names and days as of now.
+            locked = RapportAnnuel.objects.select_for_update(of=("self",)).select_related("caisse", "exercice")
+            locked = locked.get(pk=rapport.pk)
             if not state_allows(action, locked.etat):
                 raise EtatIncompatible(f"{ETAT_REFUSE[action]} Ce rapport est « {locked.get_etat_display().lower()} ».")
             if action == Action.TRANSMETTRE and not locked.exercice.ouvert:
@@ -196,7 +173,7 @@ def perform(user, rapport, action, motif="", avertissements=()):
             )
             if action == Action.TRANSMETTRE:
                 # Rendered once the state is "transmis", so the official copy carries no draft mark.
-                stored.append(_archive(locked, transition, _render_pdf(locked)))
+                stored.append(freeze.freeze(locked, transition, printer=_render_pdf))
             transaction.on_commit(lambda: _notify(transition))
     except BaseException:
         for archive in stored:

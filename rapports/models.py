@@ -80,6 +80,32 @@ class ArchivePDF(models.Model):
         return f"{self.rapport} — transmission n° {self.numero}"
 
 
+class CopieFigee(models.Model):
+    """What a transmission froze beside its PDF: the interchange document and the report's body, as served.
+
+    While the report is transmis or validé, its page, its PDF and its export.json come from here and from the
+    archived PDF (rapports.freeze), so that no later change of reference data reaches them.
+    """
+
+    archive = models.OneToOneField(ArchivePDF, on_delete=models.CASCADE, related_name="copie")
+    document = models.TextField("document d'échange (JSON)")
+    corps_html = models.TextField("corps du rapport (HTML)")
+    reconstituee = models.BooleanField(
+        "reconstituée après coup",
+        default=False,
+        help_text="Transmission antérieure aux copies figées : le document et la page ont été établis à la première "
+        "lecture, à partir des données de ce moment ; le PDF est celui archivé à la transmission.",
+    )
+    cree_le = models.DateTimeField("créée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "copie figée d'une transmission"
+        verbose_name_plural = "copies figées des transmissions"
+
+    def __str__(self):
+        return f"Copie figée — {self.archive}"
+
+
 class Commentaire(models.Model):
     """A reviewer's comment on one section of a report."""
 

@@ -1,6 +1,7 @@
 """The PDF of a report: WeasyPrint's rendering of the report's HTML page, with its print CSS.
 
-`render_pdf(rapport)` is what the PDF view, the command line and the transmission archive call.
+`render_pdf(rapport)` is the PDF of a live report (a draft, or returned), cached by `cache_key`; a transmitted
+report's PDF is its archived copy, printed afresh at the transmission and never from this cache (rapports.freeze).
 Resources are read by `StaticOnlyURLFetcher`: files of the static directories and `data:` URIs, nothing
 else (no network, no file outside static: WeasyPrint would otherwise follow any URL in the HTML).
 """
@@ -8,6 +9,7 @@ else (no network, no file outside static: WeasyPrint would otherwise follow any 
 import hashlib
 import os
 import tempfile
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -78,20 +80,27 @@ def render_html(rapport, context=None):
     return render_to_string(TEMPLATE, context)
 
 
-def html_to_pdf(html):
-    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher()).write_pdf()
+def html_to_pdf(html, **options):
+    """WeasyPrint's PDF of `html`; `options` go to write_pdf (e.g. the frozen copy's pdf_variant, attachments)."""
+    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher()).write_pdf(**options)
+
+
+# The code that builds the page, besides its templates and CSS: a deployment that changes how a figure is
+# computed or written must not leave the cached PDFs of drafts behind.
+CODE_APPS = ("caisses", "effectifs", "activites", "rapports")
 
 
 def _layout_version():
-    """Changes when the template or the print CSS change, so that cached PDFs of an old layout are not served."""
-    digest = hashlib.sha256()
-    template_dir = Path(settings.BASE_DIR, "templates")
-    for path in sorted(template_dir.glob("rapports/rapport*.html")):
+    """Changes with the code, templates and print CSS that make the page, and with WeasyPrint and matplotlib."""
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.sha256(f"{weasyprint.__version__} {metadata.version('matplotlib')}".encode())
+    files = sorted(base.glob("templates/rapports/rapport*.html"))
+    for app in CODE_APPS:
+        files += sorted(path for path in (base / app).rglob("*.py") if "migrations" not in path.parts)
+    files += [Path(found) for found in map(finders.find, STYLESHEETS) if found]
+    for path in files:
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    for name in STYLESHEETS:
-        found = finders.find(name)
-        if found:
-            digest.update(Path(found).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -106,44 +115,42 @@ def layout_version():
 
 
 def cache_key(rapport):
-    """Same key ⇔ same PDF.
+    """Same key ⇔ same PDF: every input of the page of a draft, in a fixed number of queries.
 
-    The key covers what the page shows beyond the report's own data version: its state, the versions of the
-    earlier reports behind the N−1 column and the charts, the exercices (the formula's working days), and the
-    reference data an administrator may edit without touching any report (caisse, sites, categories, catalogue).
+    Beyond the report's state and data version (moved by every write through caisses.guard), the page reads: the
+    earlier reports behind the N−1 column and the 5-year charts; the exercices of those years (working days, due
+    date, which years exist); the region, its CPAMs and its sites (names, addresses, hours, état des locaux); the
+    categories; the catalogue (groups, indicators, rules); Part III; and the code, templates and CSS that make it.
+    A transmitted report's PDF is never taken from here: its archived copy is (rapports.freeze).
     """
-    from activites.models import GroupeIndicateurs, Indicateur
-    from caisses.models import Site
+    from activites.models import GroupeIndicateurs, Indicateur, Regle
+    from caisses.models import Caisse, Exercice, Site
     from effectifs.models import Categorie
 
+    from .models import PartieTrois
     from .report import CHART_YEARS
 
-    related = RapportAnnuel.objects.filter(
-        caisse_id=rapport.caisse_id,
-        exercice__annee__gt=rapport.exercice.annee - CHART_YEARS,
-        exercice__annee__lte=rapport.exercice.annee,
-    ).order_by("exercice__annee")
+    region, annee = rapport.caisse_id, rapport.exercice.annee
+    years = {"annee__gt": annee - CHART_YEARS, "annee__lte": annee}
     parts = [
         rapport.pk,
         rapport.etat,
-        rapport.caisse.nom,
         list(
-            related.values_list(
-                "exercice__annee",
-                "version_donnees",
-                "etat",
-                "exercice__jours_theoriques_travail",
-                "exercice__date_limite",
+            RapportAnnuel.objects.filter(
+                caisse_id=region, **{f"exercice__{lookup}": value for lookup, value in years.items()}
             )
+            .order_by("exercice__annee")
+            .values_list("pk", "exercice__annee", "version_donnees", "etat")
         ),
-        list(
-            Site.objects.filter(Q(caisse=rapport.caisse_id) | Q(caisse__parent=rapport.caisse_id))
-            .order_by("pk")
-            .values_list()
-        ),
+        list(Exercice.objects.filter(**years).order_by("annee").values_list()),
+        list(Caisse.objects.filter(Q(pk=region) | Q(parent=region)).order_by("pk").values_list()),
+        list(Site.objects.of_region(region).order_by("pk").values_list()),
         list(Categorie.objects.order_by("pk").values_list()),
         list(GroupeIndicateurs.objects.order_by("pk").values_list()),
         list(Indicateur.objects.order_by("pk").values_list()),
+        list(Regle.objects.order_by("pk").values_list()),
+        list(Regle.termes.through.objects.order_by("pk").values_list()),
+        list(PartieTrois.objects.filter(rapport_id=rapport.pk).values_list("pk", "observations")),
         layout_version(),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -12,7 +12,7 @@ from caisses.models import RapportAnnuel
 from caisses.plan import PLAN, SECTION_HISTORY, SECTIONS
 from caisses.scoping import can_review, get_rapport, require_review
 
-from . import lifecycle, queries
+from . import freeze, lifecycle, queries
 from .audit import section_code, section_history, section_slug
 from .forms_cycle import CommentaireForm, MotifForm
 from .models import ArchivePDF, Commentaire, Transition
@@ -110,7 +110,7 @@ def archive(request, code, annee, numero):
     return FileResponse(
         archive.fichier.open("rb"),
         as_attachment=True,
-        filename=lifecycle.archive_filename(rapport, archive.numero),
+        filename=freeze.archive_filename(rapport, archive.numero),
         content_type="application/pdf",
     )
 

@@ -1,24 +1,37 @@
-"""The report itself: the HTML page and its PDF (same template, print CSS)."""
+"""The report itself: the HTML page and its PDF (same template, print CSS); frozen while transmis or validé."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
 from caisses.scoping import get_rapport
 
-from .pdf import TEMPLATE, pdf_filename, render_pdf
+from .freeze import frozen_copy, served_pdf
+from .pdf import TEMPLATE, pdf_filename
 from .report import RAPPORT_RELATED, build_report
 
 
 @login_required
 def rapport_detail(request, code, annee):
     rapport = get_rapport(request.user, code, annee, select_related=RAPPORT_RELATED)
-    return render(request, TEMPLATE, build_report(rapport))
+    copie = frozen_copy(rapport)
+    if copie is None:
+        return render(request, TEMPLATE, build_report(rapport))
+    context = {
+        "rapport": rapport,
+        "region": rapport.caisse,
+        "exercice": rapport.exercice,
+        "copie": copie,
+        # Our own template's output at the transmission, stored unchanged: escaped when it was rendered.
+        "corps_fige": mark_safe(copie.corps_html),  # noqa: S308
+    }
+    return render(request, TEMPLATE, context)
 
 
 @login_required
 def rapport_pdf(request, code, annee):
     rapport = get_rapport(request.user, code, annee, select_related=RAPPORT_RELATED)
-    response = HttpResponse(render_pdf(rapport), content_type="application/pdf")
+    response = HttpResponse(served_pdf(rapport), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(rapport)}"'
     return response

@@ -23,9 +23,11 @@ Etat = RapportAnnuel.Etat
 Role = Membership.Role
 
 
-def fake_pdf(rapport):
-    rapport.refresh_from_db(fields=["etat", "version_donnees"])
-    return f"%PDF-1.7 {rapport} etat={rapport.etat} v={rapport.version_donnees}".encode()
+def fake_pdf(figee):
+    """WeasyPrint's stand-in: a file that changes with the frozen body and says whether it was a draft."""
+    etat = "brouillon" if "BROUILLON" in figee.corps_html else "transmis"
+    digest = hashlib.sha256((figee.corps_html + figee.document).encode()).hexdigest()
+    return f"%PDF-1.7 {figee.attachment_name} etat={etat} {digest}".encode()
 
 
 @pytest.fixture
@@ -247,7 +249,7 @@ def test_archived_bytes_unchanged_after_later_edits_and_reopen(org, rapport, pdf
         assert f.read() == original
     assert hashlib.sha256(original).hexdigest() == first.sha256
     second = ArchivePDF.objects.get(rapport=rapport, numero=2)
-    assert second.fichier.read() != original  # the data version moved on
+    assert second.fichier.read() != original  # Part III changed: so did the frozen body
 
 
 def pdf_text(content):
@@ -365,7 +367,7 @@ def test_two_concurrent_transmissions_give_one_transition(monkeypatch):
     monkeypatch.setattr(validation, "CHECKS", [])
     barrier = threading.Barrier(2)
 
-    def slow_pdf(locked):
+    def slow_pdf(figee):
         return b"%PDF-1.7 concurrent"
 
     monkeypatch.setattr(lifecycle, "_render_pdf", slow_pdf)

@@ -19,7 +19,7 @@ Etat = RapportAnnuel.Etat
 
 @pytest.fixture(autouse=True)
 def pdf(monkeypatch):
-    monkeypatch.setattr(lifecycle, "_render_pdf", lambda rapport: f"%PDF-1.7 {rapport.version_donnees}".encode())
+    monkeypatch.setattr(lifecycle, "_render_pdf", lambda figee: f"%PDF-1.7 {len(figee.corps_html)}".encode())
 
 
 def url(name, org, **extra):

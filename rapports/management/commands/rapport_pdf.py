@@ -1,4 +1,7 @@
-"""python manage.py rapport_pdf CODE ANNEE [-o FILE] | --all ANNEE [-o DIR]: the report's PDF from the command line."""
+"""python manage.py rapport_pdf CODE ANNEE [-o FILE] | --all ANNEE [-o DIR]: the report's PDF from the command line.
+
+A transmitted or validated report's PDF is its archived copy (rapports.freeze), as on the site.
+"""
 
 import multiprocessing
 from pathlib import Path
@@ -8,7 +11,8 @@ from django.db import connections
 from tqdm import tqdm
 
 from caisses.models import Caisse, Exercice, RapportAnnuel
-from rapports.pdf import pdf_filename, render_pdf
+from rapports.freeze import served_pdf
+from rapports.pdf import pdf_filename
 
 
 def rapport_of(code, annee):
@@ -20,10 +24,9 @@ def rapport_of(code, annee):
         exercice = Exercice.objects.get(annee=annee)
     except Exercice.DoesNotExist:
         raise CommandError(f"Exercice inconnu : {annee}") from None
-    rapport, _ = RapportAnnuel.objects.select_related("caisse", "exercice").get_or_create(
-        caisse=region, exercice=exercice
-    )
-    return rapport
+    # Reading never creates a report: one nobody wrote to is printed from an unsaved row, as the site shows it.
+    found = RapportAnnuel.objects.filter(caisse=region, exercice=exercice).select_related("caisse", "exercice")
+    return found.first() or RapportAnnuel(caisse=region, exercice=exercice)
 
 
 def write_pdf(job):
@@ -31,7 +34,7 @@ def write_pdf(job):
     code, annee, folder = job
     rapport = rapport_of(code, annee)
     path = Path(folder) / pdf_filename(rapport)
-    path.write_bytes(render_pdf(rapport))
+    path.write_bytes(served_pdf(rapport))
     return str(path)
 
 
@@ -56,7 +59,7 @@ class Command(BaseCommand):
             raise CommandError("Usage : rapport_pdf CODE ANNEE [-o FICHIER] ou rapport_pdf --all ANNEE [-o DOSSIER]")
         rapport = rapport_of(code, annee)
         path = Path(output or pdf_filename(rapport))
-        path.write_bytes(render_pdf(rapport))
+        path.write_bytes(served_pdf(rapport))
         self.stdout.write(f"{path} écrit.")
 
     def render_all(self, annee, folder, workers):
