@@ -73,11 +73,15 @@ class Errors(list):
 class ImportContext:
     """What the part handlers need to know about the document being imported.
 
-    During validation: the region code and year, the region / exercice / report if they exist already,
-    and the unit codes a part may reference (the document's ∪ the database's, for this region only).
+    During validation: the region code and year, the region / exercice / report if they exist already (an
+    unsaved report is not given: ``rapport`` is None until the first write creates it), and the unit codes a part
+    may reference (for this region only: the database's, plus the document's new ones in ``"admin"`` mode).
     During the write: ``rapport`` is the (locked) report and the unit lookups return model objects.
+    ``mode`` says who imports: ``"region"`` (an upload through a report's page: reference data is matched, never
+    written) or ``"admin"`` (the ``importer_rapport`` command, which may create and update reference data).
     """
 
+    mode: str = "admin"
     region_code: str = ""
     annee: int = None
     region: Caisse = None
@@ -102,9 +106,9 @@ class ImportContext:
         return self._units.get(("cpam", code)) or self._units[("site", code)]
 
     def load_units(self):
-        for caisse in Caisse.objects.primaires().filter(parent=self.region):
+        for caisse in Caisse.objects.primaires().of_region(self.region):
             self._units[("cpam", caisse.code)] = caisse
-        for site in Site.objects.filter(caisse__in=[self.region, *Caisse.objects.filter(parent=self.region)]):
+        for site in Site.objects.of_region(self.region):
             self._units[("site", site.code)] = site
 
 
@@ -321,6 +325,8 @@ def all_valid(values):
 
 
 def join(path, key):
+    # A key comes from the document: a megabyte-long one must not make a megabyte-long message.
+    key = key if len(key) <= 60 else key[:60] + "…"
     return f"{path}.{key}" if path else key
 
 

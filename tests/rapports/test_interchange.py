@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from caisses.models import RapportAnnuel, SectionVersion
 from effectifs.models import Affectation, Effectif, Formation
-from rapports.interchange import PARTS, canonical, export_document, import_document
+from rapports.interchange import ADMIN, PARTS, canonical, export_document, import_document
 from tests.rapports.conftest import example_document
 
 ENVELOPE = ("format", "version", "caisse", "exercice", "jours_theoriques_travail", "caisses_primaires", "sites")
@@ -24,7 +24,7 @@ def without_unregistered_parts(document):
 @pytest.mark.parametrize("year", [2024, 2025])
 def test_import_then_export_gives_the_document_back(org, year):
     document = without_unregistered_parts(example_document(year))
-    result = import_document(json.dumps(document))
+    result = import_document(json.dumps(document), mode=ADMIN)
     assert result.ok, result.errors
     exported = export_document(result.rapport)
     for key in (*ENVELOPE, "partie_1"):
@@ -35,7 +35,7 @@ def test_import_then_export_gives_the_document_back(org, year):
 
 def test_both_examples_make_two_reports_of_one_region(org):
     for year in (2024, 2025):
-        assert import_document(json.dumps(without_unregistered_parts(example_document(year)))).ok
+        assert import_document(json.dumps(without_unregistered_parts(example_document(year))), mode=ADMIN).ok
     rapports = RapportAnnuel.objects.filter(caisse__code="CARSAT-EX").order_by("exercice__annee")
     assert [r.exercice.annee for r in rapports] == [2024, 2025]
     assert Effectif.objects.filter(rapport=rapports[1], categorie__code="as").get().reel_etp == Decimal("34.6")
@@ -44,11 +44,11 @@ def test_both_examples_make_two_reports_of_one_region(org):
 
 def test_reimport_changes_nothing(org):
     document = json.dumps(without_unregistered_parts(example_document(2025)))
-    first = import_document(document)
+    first = import_document(document, mode=ADMIN)
     versions = dict(SectionVersion.objects.filter(rapport=first.rapport).values_list("section", "version"))
     history = Effectif.history.count() + Formation.history.count()
     data_version = RapportAnnuel.objects.get(pk=first.rapport.pk).version_donnees
-    second = import_document(document)
+    second = import_document(document, mode=ADMIN)
     assert second.ok and not second.changed
     assert dict(SectionVersion.objects.filter(rapport=first.rapport).values_list("section", "version")) == versions
     assert Effectif.history.count() + Formation.history.count() == history
@@ -57,12 +57,12 @@ def test_reimport_changes_nothing(org):
 
 def test_a_changed_document_replaces_only_what_changed(org):
     document = without_unregistered_parts(example_document(2025))
-    rapport = import_document(json.dumps(document)).rapport
+    rapport = import_document(json.dumps(document), mode=ADMIN).rapport
     kept = set(Affectation.objects.filter(rapport=rapport).values_list("pk", flat=True))
     changed = copy.deepcopy(document)
     changed["partie_1"]["affectations"][0]["etp"] = 15.5
     del changed["partie_1"]["formations"]  # a missing key leaves that data as it is
-    result = import_document(json.dumps(changed))
+    result = import_document(json.dumps(changed), mode=ADMIN)
     assert result.ok and result.changed
     after = set(Affectation.objects.filter(rapport=rapport).values_list("pk", flat=True))
     assert len(kept & after) == 5 and len(after) == 6
@@ -73,11 +73,11 @@ def test_a_changed_document_replaces_only_what_changed(org):
 def test_unregistered_parts_are_refused_clearly(org, monkeypatch):
     monkeypatch.delitem(PARTS, "partie_2", raising=False)
     document = example_document(2025)
-    result = import_document(json.dumps(document))
+    result = import_document(json.dumps(document), mode=ADMIN)
     assert "partie_2 : non prise en charge pour le moment" in result.errors.lines()
     assert not RapportAnnuel.objects.filter(caisse__code="CARSAT-EX").exists()
     document["partie_2"] = {"indicateurs": [], "etudiants": [], "evolution_nature_activites": ""}
-    result = import_document(json.dumps(document))
+    result = import_document(json.dumps(document), mode=ADMIN)
     assert "partie_2 : non prise en charge pour le moment" not in result.errors.lines()
 
 
@@ -104,7 +104,7 @@ def test_import_command_lists_errors_and_exits_non_zero(org, tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 document"):
         call_command("importer_rapport", str(bad), stderr=err)
-    assert "partie_1.effectifs[2].reel_31_decembre.etp: doit être ≥ 0" in err.getvalue()
+    assert "partie_1.effectifs[2].reel_31_decembre.etp: Valeur hors limites (ETP)" in err.getvalue()
 
 
 def test_export_command_unknown_report(org):

@@ -6,7 +6,7 @@ import pytest
 
 from caisses.models import Caisse, Exercice, RapportAnnuel, Site
 from effectifs.models import Effectif
-from rapports.interchange import PARTS, import_document
+from rapports.interchange import ADMIN, PARTS, import_document
 from tests.rapports.conftest import example_document
 
 
@@ -38,7 +38,7 @@ def delete(path):
 CASES = {
     "negative ETP": (
         set_in(["partie_1", "effectifs", 2, "reel_31_decembre", "etp"], -1.5),
-        "partie_1.effectifs[2].reel_31_decembre.etp: doit être ≥ 0",
+        "partie_1.effectifs[2].reel_31_decembre.etp: Valeur hors limites (ETP) : saisissez un nombre entre 0 et",
     ),
     "unknown category": (
         set_in(["partie_1", "effectifs", 1, "categorie"], "educateurs"),
@@ -95,11 +95,11 @@ CASES = {
     ),
     "age out of range": (
         set_in(["partie_1", "effectifs", 0, "age_moyen"], 71),
-        "partie_1.effectifs[0].age_moyen: doit être ≤ 70",
+        "partie_1.effectifs[0].age_moyen: Valeur hors limites (âge) : saisissez un nombre entre 18 et 70",
     ),
     "negative count": (
         set_in(["partie_1", "mouvements", 0, "nombre"], -2),
-        "partie_1.mouvements[0].nombre: doit être ≥ 0",
+        "partie_1.mouvements[0].nombre: Valeur hors limites",
     ),
     "unknown reason": (
         set_in(["partie_1", "mouvements", 1, "motif"], "licenciement"),
@@ -138,7 +138,7 @@ def test_bad_document(org, name):
     mutate, expected = CASES[name]
     document = base()
     mutate(document)
-    result = import_document(json.dumps(document))
+    result = import_document(json.dumps(document), mode=ADMIN)
     assert not result.ok
     assert any(line.startswith(expected) for line in result.errors.lines()), result.errors.lines()
     assert_nothing_written()
@@ -149,7 +149,7 @@ def test_every_error_is_listed_at_once(org):
     document["partie_1"]["effectifs"][0]["reel_31_decembre"]["etp"] = -1
     document["partie_1"]["formations"][2]["jours"] = "dix"
     document["format"] = "autre"
-    lines = import_document(json.dumps(document)).errors.lines()
+    lines = import_document(json.dumps(document), mode=ADMIN).errors.lines()
     assert len(lines) == 3
     assert_nothing_written()
 
@@ -165,7 +165,7 @@ def test_every_error_is_listed_at_once(org):
     ],
 )
 def test_not_a_document(org, raw, expected):
-    result = import_document(raw)
+    result = import_document(raw, mode=ADMIN)
     assert any(line.startswith(expected) for line in result.errors.lines()), result.errors.lines()
     assert_nothing_written()
 
@@ -174,7 +174,7 @@ def test_eleven_megabytes_is_refused(org, tmp_path):
     document = base()
     document["partie_1"]["ameliorations_obtenues"] = "x" * (11 * 1024 * 1024)
     raw = json.dumps(document).encode()
-    result = import_document(raw)
+    result = import_document(raw, mode=ADMIN)
     assert result.errors.lines() == ["document trop volumineux (11,0 Mo ; au plus 10 Mo)"]
     assert_nothing_written()
 
@@ -201,7 +201,7 @@ def test_import_into_a_transmitted_report_is_refused(org, etat):
     document["partie_1"]["affectations"] = []
     document["partie_1"]["conventions"] = []
     RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice, etat=etat)
-    result = import_document(json.dumps(document))
+    result = import_document(json.dumps(document), mode=ADMIN)
     assert not result.ok
     assert "import refusé" in str(result.errors)
     assert not Effectif.objects.exists()

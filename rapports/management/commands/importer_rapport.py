@@ -2,11 +2,14 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rapports.interchange import MAX_BYTES, import_document, too_big
+from rapports.interchange import ADMIN, MAX_BYTES, import_document, too_big
 
 
 class Command(BaseCommand):
-    help = "Importe un ou plusieurs documents d'échange (JSON) : tout ou rien pour chaque document."
+    help = (
+        "Importe un ou plusieurs documents d'échange (JSON) : tout ou rien pour chaque document. Outil de migration "
+        "de l'administrateur : crée ou met à jour la caisse régionale, l'exercice, les caisses primaires et les sites."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("fichiers", nargs="+", metavar="FICHIER")
@@ -23,10 +26,10 @@ class Command(BaseCommand):
                 with open(path, "rb") as handle:
                     raw = handle.read()
             except OSError as exc:
-                self.stderr.write(f"{path} : lecture impossible ({exc.strerror}).")
+                self.stderr.write(f"{path} : lecture impossible ({exc.strerror or exc}).")
                 failed += 1
                 continue
-            result = import_document(raw)
+            result = import_document(raw, mode=ADMIN)
             if not result.ok:
                 failed += 1
                 self.stderr.write(f"{path} : {len(result.errors)} erreur(s), rien n'a été importé :")
@@ -36,5 +39,7 @@ class Command(BaseCommand):
             rapport = result.rapport
             what = "importé" if result.changed else "déjà à jour, rien n'a changé"
             self.stdout.write(f"{path} : rapport {rapport.caisse.code} {rapport.exercice.annee} {what}.")
+            for line in result.ignored:
+                self.stdout.write(f"  {line}")
         if failed:
             raise CommandError(f"{failed} document(s) sur {len(fichiers)} refusé(s).")
