@@ -187,7 +187,6 @@ def section_i1_d(ctx):
 @section_builder("I.2")
 def section_i2(ctx):
     p1 = ctx.partie_1
-    sites = ctx.sites
     blocs = [
         Tableau(
             colonnes=[("Type de site", False), ("Nombre", True)],
@@ -195,7 +194,8 @@ def section_i2(ctx):
             legende="Unités locales, points d'accueil, de consultation et de permanence",
         )
     ]
-    locaux = [[site.nom, site.get_type_display(), site.etat_locaux] for site in sites if site.etat_locaux]
+    # The état des locaux is this report's (effectifs' EtatLocaux): next year's description never shows here.
+    locaux = [[site.nom, site.get_type_display(), texte] for site, texte in p1.locaux]
     if locaux:
         blocs.append(Bloc("Locaux", [Tableau([("Site", False), ("Type", False), ("État des locaux", False)], locaux)]))
     installation = p1.installation
