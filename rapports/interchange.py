@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from caisses.guard import RapportNonModifiable, write_report
-from caisses.interchange import PARTS, Errors, is_empty, type_name
+from caisses.interchange import PARTS, Errors, is_empty, join, type_name
 from caisses.models import Caisse, RapportAnnuel, Site
 from effectifs import queries as effectifs_queries
 from effectifs import services as effectifs_services
@@ -86,7 +86,7 @@ def validate_document(doc, errors, mode=ADMIN):
         return None, None, {}
     for key in doc:
         if key not in ENVELOPE_KEYS and key not in KNOWN_PARTS:
-            errors.add(key, "clé inconnue")
+            errors.add(join("", key), "clé inconnue")
     for key in ENVELOPE_KEYS:
         if key not in doc:
             errors.add(key, "clé manquante")

@@ -77,17 +77,35 @@ def _reject_constant(name):
     raise _Refused(f"{name} n'est pas une valeur JSON autorisée")
 
 
-def _parse_int(text):
-    return _TooLong(text) if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+class _Hooks:
+    """json's hooks for one document, noting what the walk after the parsing must look for."""
 
+    def __init__(self):
+        self.too_long = False
+        self.duplicates = {}  # id(object) → (object, its keys given twice); the object kept so its id stays unique
 
-def _parse_float(text):
-    if len(text) > MAX_NUMBER_CHARS:
-        return _TooLong(text)
-    try:
+    def parse_int(self, text):
+        if len(text.lstrip("-")) > MAX_DIGITS:
+            self.too_long = True
+            return _TooLong(text)
+        return int(text)
+
+    def parse_float(self, text):
+        if len(text) > MAX_NUMBER_CHARS:
+            self.too_long = True
+            return _TooLong(text)
         return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - json hands over only valid literals
-        return _TooLong(text)
+
+    def pairs(self, items):
+        obj = dict(items)
+        if len(obj) != len(items):
+            seen = set()
+            self.duplicates[id(obj)] = (obj, sorted({k for k, _ in items if k in seen or seen.add(k)}))
+        return obj
+
+
+# NUL and lone surrogates can only come as \u escapes (raw, json or the UTF-8 decoder refuses them first).
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89abcdefABCDEF])")
 
 
 def parse_document(raw, errors):
@@ -106,22 +124,14 @@ def parse_document(raw, errors):
     except UnicodeDecodeError:
         errors.add("", "le document n'est pas encodé en UTF-8")
         return INVALID
-    duplicates = {}
-
-    def pairs(items):
-        obj = dict(items)
-        if len(obj) != len(items):
-            seen = set()
-            duplicates[id(obj)] = (obj, sorted({k for k, _ in items if k in seen or seen.add(k)}))
-        return obj
-
+    hooks = _Hooks()
     try:
         doc = json.loads(
             text,
-            parse_float=_parse_float,
-            parse_int=_parse_int,
+            parse_float=hooks.parse_float,
+            parse_int=hooks.parse_int,
             parse_constant=_reject_constant,
-            object_pairs_hook=pairs,
+            object_pairs_hook=hooks.pairs,
         )
     except json.JSONDecodeError as exc:
         errors.add("", f"JSON invalide, ligne {exc.lineno} colonne {exc.colno} : {french_json_message(exc.msg)}")
@@ -132,53 +142,73 @@ def parse_document(raw, errors):
     except _Refused as exc:
         errors.add("", f"JSON invalide : {exc}")
         return INVALID
-    except ValueError:
+    except (ValueError, InvalidOperation):
         errors.add("", "JSON invalide : syntaxe JSON incorrecte")
         return INVALID
-    check_values(doc, errors, duplicates)
+    scalars = hooks.too_long or _SUSPECT_ESCAPE.search(text) is not None
+    check_values(doc, errors, hooks.duplicates, scalars=scalars)
     return INVALID if errors else doc
 
 
-def check_values(doc, errors, duplicates=None):
-    """Record every value the application cannot hold, with its JSON path; iterative, whatever the depth."""
+def check_values(doc, errors, duplicates=None, scalars=True):
+    """Record every value the application cannot hold, with its JSON path; iterative, whatever the depth.
+
+    Without ``scalars`` only the depth and the duplicated keys are checked (the parser saw nothing else amiss).
+    """
     found = 0
 
-    def add(path, message):
+    def add(trail, message, key_name=False):
         nonlocal found
         found += 1
         if found <= MAX_ERRORS:
-            errors.add(path, message)
+            path = _path(trail)
+            errors.add(join(path, "(nom de clé)") if key_name else path, message)
 
-    stack = [(doc, "", 0)]
+    # (value, depth, trail): a trail is (parent's trail, key or index), the path built only for an error.
+    stack = [(doc, 0, None)]
     while stack:
-        value, path, depth = stack.pop()
+        value, depth, trail = stack.pop()
         if isinstance(value, str):
-            _check_text(value, path, add)
+            message = _text_error(value)
+            if message:
+                add(trail, message)
         elif isinstance(value, _TooLong):
             digits = sum(c.isdigit() for c in value.text)
-            add(path, f"nombre trop long ({digits} chiffres ; au plus {MAX_DIGITS})")
+            add(trail, f"nombre trop long ({digits} chiffres ; au plus {MAX_DIGITS})")
         elif isinstance(value, (dict, list)):
             if depth >= MAX_DEPTH:
-                add(path, TOO_DEEP)
+                add(trail, TOO_DEEP)
                 continue
-            if isinstance(value, list):
-                stack.extend((item, index(path, i), depth + 1) for i, item in reversed(list(enumerate(value))))
-                continue
-            if duplicates and id(value) in duplicates and duplicates[id(value)][0] is value:
-                for key in duplicates[id(value)][1]:
-                    if not _BAD_CHARACTER.search(key):
-                        add(join(path, key), "clé en double : une clé ne figure qu'une fois dans un objet")
-            for key in reversed(list(value)):
-                if _BAD_CHARACTER.search(key):
-                    _check_text(key, join(path, "(nom de clé)"), add)
-                    continue
-                stack.append((value[key], join(path, key), depth + 1))
+            if isinstance(value, dict):
+                if duplicates and duplicates.get(id(value), (None,))[0] is value:
+                    for key in duplicates[id(value)][1]:
+                        if not _BAD_CHARACTER.search(key):
+                            add((trail, key), "clé en double : une clé ne figure qu'une fois dans un objet")
+                items = reversed(value.items())
+            else:
+                items = zip(range(len(value) - 1, -1, -1), reversed(value), strict=True)
+            for key, item in items:
+                if scalars and isinstance(key, str) and _BAD_CHARACTER.search(key):
+                    add(trail, _text_error(key), key_name=True)
+                elif isinstance(item, (dict, list)) or (scalars and isinstance(item, (str, _TooLong))):
+                    stack.append((item, depth + 1, (trail, key)))
     if found > MAX_ERRORS:
         errors.add("", f"… et {found - MAX_ERRORS} autres erreurs du même genre")
 
 
-def _check_text(text, path, add):
+def _path(trail):
+    keys = []
+    while trail is not None:
+        trail, key = trail
+        keys.append(key)
+    path = ""
+    for key in reversed(keys):
+        path = index(path, key) if isinstance(key, int) else join(path, key)
+    return path
+
+
+def _text_error(text):
     match = _BAD_CHARACTER.search(text)
     if match is None:
-        return
-    add(path, NUL if match.group() == "\x00" else SURROGATE)
+        return ""
+    return NUL if match.group() == "\x00" else SURROGATE
