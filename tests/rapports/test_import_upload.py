@@ -109,3 +109,9 @@ def test_upload_refused_once_transmitted(region_ex, org, client_for, etat):
         response = client_for(user).post(upload_url(), {"document": as_file(example_document(2025))})
         assert response.status_code == 403
     assert effectifs_2025() == 0
+
+
+def test_page_says_what_an_upload_writes(region_ex, client_for):
+    text = client_for(region_ex["responsable"]).get(upload_url()).content.decode()
+    assert "jours théoriques de travail de l'exercice\n  (<strong>208</strong>)" in text
+    assert "Cet import n'écrit que le rapport 2025" in text

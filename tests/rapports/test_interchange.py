@@ -9,8 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from caisses.models import RapportAnnuel, SectionVersion
+from caisses.models import RapportAnnuel, SectionVersion, Site
 from effectifs.models import Affectation, Effectif, Formation
+from effectifs.queries import etats_locaux_by_code
 from rapports.interchange import ADMIN, PARTS, canonical, export_document, import_document
 from tests.rapports.conftest import example_document
 
@@ -122,3 +123,56 @@ def test_export_view_downloads_the_document(org, client_for):
     assert document["caisse"]["code"] == "CARSAT-T1"
     assert {c["code"] for c in document["caisses_primaires"]} == {"CPAM-T11", "CPAM-T12"}
     assert document["partie_1"]["effectifs"] == []
+
+
+def test_etat_des_locaux_is_the_reports_in_both_directions(org):
+    """sites[].etat_locaux is written to and read from the report's yearly rows, never the site."""
+    rapport = import_document(json.dumps(without_unregistered_parts(example_document(2025))), mode=ADMIN).rapport
+    assert etats_locaux_by_code(rapport) == {
+        site["code"]: site["etat_locaux"] for site in example_document(2025)["sites"] if site["etat_locaux"]
+    }
+    assert not Site.objects.filter(code__startswith="EX").exclude(etat_locaux="").exists()
+    previous = without_unregistered_parts(example_document(2024))
+    previous["sites"][0]["etat_locaux"] = "Locaux en travaux en 2024."
+    rapport_2024 = import_document(json.dumps(previous), mode=ADMIN).rapport
+    exported_2025 = {s["code"]: s["etat_locaux"] for s in export_document(rapport)["sites"]}
+    assert exported_2025 == {s["code"]: s["etat_locaux"] for s in example_document(2025)["sites"]}
+    exported_2024 = {s["code"]: s["etat_locaux"] for s in export_document(rapport_2024)["sites"]}
+    assert exported_2024["EX1-UL"] == "Locaux en travaux en 2024."
+    assert exported_2025["EX1-UL"] == "Locaux rénovés, accessibles."
+
+
+def test_export_of_a_report_nobody_wrote_to(org):
+    """An unsaved report (reading never creates rows) exports its envelope and empty parts."""
+    rapport = RapportAnnuel(caisse=org.region, exercice=org.exercice)
+    document = export_document(rapport)
+    assert document["caisse"]["code"] == org.region.code
+    assert all(site["etat_locaux"] == "" for site in document["sites"])
+    assert rapport.pk is None and not RapportAnnuel.objects.filter(caisse=org.region, exercice=org.exercice).exists()
+
+
+def test_a_first_import_creates_the_report_through_the_write_guard(org, monkeypatch):
+    from caisses import guard
+
+    created = []
+    lock = guard._lock
+
+    def spy(rapport):
+        created.append(rapport.pk is None)
+        return lock(rapport)
+
+    monkeypatch.setattr(guard, "_lock", spy)
+    result = import_document(json.dumps(without_unregistered_parts(example_document(2025))), mode=ADMIN)
+    assert result.ok and created == [True]
+    assert RapportAnnuel.objects.filter(pk=result.rapport.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [(lambda tmp: tmp / "absent.json", "fichier introuvable"), (lambda tmp: tmp, "c'est un dossier, pas un fichier")],
+)
+def test_import_command_unreadable_file_is_a_french_error(org, tmp_path, make, reason):
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 document"):
+        call_command("importer_rapport", str(make(tmp_path)), stderr=err)
+    assert f"lecture impossible ({reason}), rien n'a été importé." in err.getvalue()

@@ -1,8 +1,17 @@
+import errno
 import os
 
 from django.core.management.base import BaseCommand, CommandError
 
 from rapports.interchange import ADMIN, MAX_BYTES, import_document, too_big
+
+# The system's own wording of these errors is in English.
+READ_ERRORS = {
+    errno.ENOENT: "fichier introuvable",
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "accès refusé",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+}
 
 
 class Command(BaseCommand):
@@ -26,7 +35,8 @@ class Command(BaseCommand):
                 with open(path, "rb") as handle:
                     raw = handle.read()
             except OSError as exc:
-                self.stderr.write(f"{path} : lecture impossible ({exc.strerror or exc}).")
+                reason = READ_ERRORS.get(exc.errno, f"erreur système n° {exc.errno}")
+                self.stderr.write(f"{path} : lecture impossible ({reason}), rien n'a été importé.")
                 failed += 1
                 continue
             result = import_document(raw, mode=ADMIN)
