@@ -21,7 +21,13 @@ JSON path::
 - ``write(cleaned, ctx)``: only called when the whole document is valid. ``ctx.rapport`` is the locked report;
   ``ctx.caisse_primaire(code)``, ``ctx.site(code)`` and ``ctx.unit(code)`` give the model objects of unit codes.
   Write idempotently (re-importing the same document must change nothing).
-- ``export(rapport)``: the part as it should appear in the document (same shape as the import accepts).
+- ``export(rapport)``: the part as it should appear in the document (same shape as the import accepts); the
+  report may be unsaved (``pk`` None) when nobody wrote to it yet.
+
+Numbers: pass the field's bound, ``expect_int(value, path, errors, bound=bounds_of(Effectif, "reel_effectif"))``
+or ``expect_decimal(..., bound=ETP)``: the range, the decimals and the French message are the bound's (the same
+as the forms'). The values arrive already checked for JSON's pitfalls (depth, over-long numbers, NUL characters,
+lone surrogates: ``rapports.interchange_json``), but ``1e400`` is a valid ``Decimal`` that only a bound refuses.
 """
 
 import datetime
