@@ -8,7 +8,7 @@ import random
 from collections import Counter
 from decimal import Decimal
 
-from caisses.models import Caisse, RapportAnnuel
+from caisses.models import Caisse, RapportAnnuel, Site
 
 from .models import (
     Absence,
@@ -17,6 +17,7 @@ from .models import (
     Categorie,
     Convention,
     Effectif,
+    EtatLocaux,
     Formation,
     Installation,
     Mouvement,
@@ -42,6 +43,11 @@ MOYENS = (
     "Chaque assistant social dispose d'un ordinateur portable et d'un téléphone mobile ; "
     "véhicules de service partagés par unité locale."
 )
+LOCAUX = [
+    "Locaux accessibles aux personnes à mobilité réduite ; un bureau fermé pour les entretiens.",
+    "Locaux vétustes, une rénovation est demandée.",
+    "Bureau partagé avec l'accueil de la caisse primaire : la confidentialité des entretiens est difficile.",
+]
 ECOLES = ["Institut régional du travail social", "École de service social", "Institut de formation en travail social"]
 
 
@@ -69,10 +75,13 @@ def fill_partie_1(regions, exercices, progress=None):
         for r in RapportAnnuel.objects.filter(caisse__in=regions, exercice__in=exercices)
     }
     done = set(Effectif.objects.filter(rapport__in=rapports.values()).values_list("rapport_id", flat=True))
-    cpams_of = {}
+    cpams_of, sites_of = {}, {}
     for cpam in Caisse.objects.primaires().filter(parent__in=regions).order_by("code"):
         cpams_of.setdefault(cpam.parent_id, []).append(cpam)
+    for region in regions:
+        sites_of[region.pk] = list(Site.objects.of_region(region).order_by("code"))
     rows = {model: [] for model in (Effectif, Affectation, Mouvement, Absence, Boursier, Installation, Convention)}
+    rows[EtatLocaux] = []
     rows.update({Formation: [], Reunion: [], ReunionAutreService: []})
 
     for region in regions:
@@ -173,6 +182,11 @@ def fill_partie_1(regions, exercices, progress=None):
                     ),
                 )
             )
+            for index, site in enumerate(sites_of[region.pk]):
+                # Some sites are renovated some year: their description changes from that year's report on.
+                renovated = index % 3 != 0 or exercice.annee >= exercices[0].annee + 1 + index % 4
+                texte = LOCAUX[0] if renovated else LOCAUX[1 + index % 2]
+                rows[EtatLocaux].append(EtatLocaux(rapport=rapport, site=site, texte=texte))
             for index, cpam in enumerate(cpams):
                 rows[Convention].append(
                     Convention(

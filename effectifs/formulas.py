@@ -9,9 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from caisses.limits import AGE
 from caisses.numbers import NBSP, NON_CALCULABLE, format_nombre, format_pourcent
 
-AGE_MIN, AGE_MAX = 18, 70
+AGE_MIN, AGE_MAX = int(AGE.minimum), int(AGE.maximum)
 CENT = Decimal(100)
 
 

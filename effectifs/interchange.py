@@ -19,10 +19,10 @@ from caisses.interchange import (
     json_number,
     register_part,
 )
+from caisses.limits import bounds_of
 from caisses.models import Site
 
 from . import services
-from .formulas import AGE_MAX, AGE_MIN
 from .models import (
     Absence,
     Affectation,
@@ -52,10 +52,25 @@ KEYS = (*LISTS, "moyens_materiels", "ameliorations_obtenues", "ameliorations_nec
 SECTIONS = ("I.1", "I.2", "I.3", "I.4")
 
 
+def _length(model, name):
+    return model._meta.get_field(name).max_length
+
+
 def validate_partie_1(data, path, ctx, errors):
     data = expect_object(data, path, errors, optional=KEYS)
     if data is INVALID:
         return INVALID
+
+    def number(value, p, model, name, nullable=False, as_string=False):
+        """A figure of `model.name`, refused outside the bound its model field declares (caisses.limits)."""
+        bound = bounds_of(model, name)
+        if bound.places == 0:
+            return expect_int(value, p, errors, nullable=nullable, bound=bound)
+        return expect_decimal(value, p, errors, nullable=nullable, as_string=as_string, bound=bound)
+
+    def text(value, p, model, name, required=False):
+        return expect_text(value, p, errors, max_length=_length(model, name), required=required)
+
     categories = set(Categorie.objects.values_list("code", flat=True))
 
     def categorie(value, p):
@@ -73,11 +88,12 @@ def validate_partie_1(data, path, ctx, errors):
             if pair is INVALID:
                 values[prefix] = INVALID
                 continue
-            values[f"{prefix}_effectif"] = expect_int(pair["effectif"], join(join(p, key), "effectif"), errors)
-            values[f"{prefix}_etp"] = expect_decimal(pair["etp"], join(join(p, key), "etp"), errors, places=2)
-        values["age_moyen"] = expect_decimal(
-            item["age_moyen"], join(p, "age_moyen"), errors, places=1, minimum=AGE_MIN, maximum=AGE_MAX, nullable=True
-        )
+            pair_path = join(p, key)
+            values[f"{prefix}_effectif"] = number(
+                pair["effectif"], join(pair_path, "effectif"), Effectif, f"{prefix}_effectif"
+            )
+            values[f"{prefix}_etp"] = number(pair["etp"], join(pair_path, "etp"), Effectif, f"{prefix}_etp")
+        values["age_moyen"] = number(item["age_moyen"], join(p, "age_moyen"), Effectif, "age_moyen", nullable=True)
         return all_valid(values)
 
     def affectation(item, p):
@@ -88,7 +104,7 @@ def validate_partie_1(data, path, ctx, errors):
             {
                 "unite": expect_code(item["unite"], join(p, "unite"), errors, ctx.unit_codes, "unité (CPAM ou site)"),
                 "categorie": categorie(item["categorie"], join(p, "categorie")),
-                "etp": expect_decimal(item["etp"], join(p, "etp"), errors, places=2),
+                "etp": number(item["etp"], join(p, "etp"), Affectation, "etp"),
             }
         )
 
@@ -100,7 +116,7 @@ def validate_partie_1(data, path, ctx, errors):
             "categorie": categorie(item["categorie"], join(p, "categorie")),
             "type": expect_choice(item["type"], join(p, "type"), errors, Mouvement.Type),
             "motif": expect_choice(item["motif"], join(p, "motif"), errors, Mouvement.Motif, nullable=True),
-            "nombre": expect_int(item["nombre"], join(p, "nombre"), errors),
+            "nombre": number(item["nombre"], join(p, "nombre"), Mouvement, "nombre"),
         }
         if values["type"] == Mouvement.Type.EMBAUCHE and values["motif"]:
             errors.add(join(p, "motif"), "une embauche n'a pas de motif (null attendu)")
@@ -114,7 +130,7 @@ def validate_partie_1(data, path, ctx, errors):
         return all_valid(
             {
                 "motif": expect_choice(item["motif"], join(p, "motif"), errors, Absence.Motif),
-                "jours": expect_decimal(item["jours"], join(p, "jours"), errors, places=1),
+                "jours": number(item["jours"], join(p, "jours"), Absence, "jours"),
             }
         )
 
@@ -124,11 +140,9 @@ def validate_partie_1(data, path, ctx, errors):
             return INVALID
         return all_valid(
             {
-                "nombre": expect_int(item["nombre"], join(p, "nombre"), errors),
-                "ecole": expect_text(item["ecole"], join(p, "ecole"), errors, max_length=200, required=True),
-                "annee_etudes": expect_int(
-                    item["annee_etudes"], join(p, "annee_etudes"), errors, minimum=1, maximum=10
-                ),
+                "nombre": number(item["nombre"], join(p, "nombre"), Boursier, "nombre"),
+                "ecole": text(item["ecole"], join(p, "ecole"), Boursier, "ecole", required=True),
+                "annee_etudes": number(item["annee_etudes"], join(p, "annee_etudes"), Boursier, "annee_etudes"),
             }
         )
 
@@ -144,9 +158,13 @@ def validate_partie_1(data, path, ctx, errors):
                     item["caisse_primaire"], join(p, "caisse_primaire"), errors, ctx.cpam_codes, "caisse primaire"
                 ),
                 "date_signature": expect_date(item["date_signature"], join(p, "date_signature"), errors),
-                "objet": expect_text(item["objet"], join(p, "objet"), errors, max_length=300, required=True),
-                "montant_participation": expect_decimal(
-                    item["montant_participation_eur"], join(p, "montant_participation_eur"), errors, as_string=True
+                "objet": text(item["objet"], join(p, "objet"), Convention, "objet", required=True),
+                "montant_participation": number(
+                    item["montant_participation_eur"],
+                    join(p, "montant_participation_eur"),
+                    Convention,
+                    "montant_participation",
+                    as_string=True,
                 ),
             }
         )
@@ -158,10 +176,10 @@ def validate_partie_1(data, path, ctx, errors):
         return all_valid(
             {
                 "nature": expect_choice(item["nature"], join(p, "nature"), errors, Formation.Nature),
-                "intitule": expect_text(item["intitule"], join(p, "intitule"), errors, max_length=250, required=True),
-                "organisme": expect_text(item["organisme"], join(p, "organisme"), errors, max_length=200),
-                "participants": expect_int(item["participants"], join(p, "participants"), errors),
-                "jours": expect_decimal(item["jours"], join(p, "jours"), errors, places=1),
+                "intitule": text(item["intitule"], join(p, "intitule"), Formation, "intitule", required=True),
+                "organisme": text(item["organisme"], join(p, "organisme"), Formation, "organisme"),
+                "participants": number(item["participants"], join(p, "participants"), Formation, "participants"),
+                "jours": number(item["jours"], join(p, "jours"), Formation, "jours"),
             }
         )
 
@@ -172,11 +190,9 @@ def validate_partie_1(data, path, ctx, errors):
         return all_valid(
             {
                 "niveau": expect_choice(item["niveau"], join(p, "niveau"), errors, Reunion.Niveau),
-                "periodicite": expect_text(
-                    item["periodicite"], join(p, "periodicite"), errors, max_length=100, required=True
-                ),
-                "nombre": expect_int(item["nombre"], join(p, "nombre"), errors),
-                "contenu": expect_text(item["contenu"], join(p, "contenu"), errors),
+                "periodicite": text(item["periodicite"], join(p, "periodicite"), Reunion, "periodicite", required=True),
+                "nombre": number(item["nombre"], join(p, "nombre"), Reunion, "nombre"),
+                "contenu": text(item["contenu"], join(p, "contenu"), Reunion, "contenu"),
             }
         )
 
@@ -186,9 +202,9 @@ def validate_partie_1(data, path, ctx, errors):
             return INVALID
         return all_valid(
             {
-                "service": expect_text(item["service"], join(p, "service"), errors, max_length=200, required=True),
-                "objectifs": expect_text(item["objectifs"], join(p, "objectifs"), errors),
-                "nombre": expect_int(item["nombre"], join(p, "nombre"), errors),
+                "service": text(item["service"], join(p, "service"), ReunionAutreService, "service", required=True),
+                "objectifs": text(item["objectifs"], join(p, "objectifs"), ReunionAutreService, "objectifs"),
+                "nombre": number(item["nombre"], join(p, "nombre"), ReunionAutreService, "nombre"),
             }
         )
 
@@ -223,16 +239,16 @@ def validate_partie_1(data, path, ctx, errors):
         if item is not INVALID:
             cleaned["moyens_materiels"] = all_valid(
                 {
-                    "moyens_materiels": expect_text(item["texte"], join(p, "texte"), errors),
+                    "moyens_materiels": text(item["texte"], join(p, "texte"), Installation, "moyens_materiels"),
                     **{
-                        key: expect_int(item[key], join(p, key), errors, nullable=True)
+                        key: number(item[key], join(p, key), Installation, key, nullable=True)
                         for key in ("vehicules", "postes_informatiques", "telephones")
                     },
                 }
             )
     for key in ("ameliorations_obtenues", "ameliorations_necessaires"):
         if key in data:
-            cleaned[key] = expect_text(data[key], join(path, key), errors)
+            cleaned[key] = text(data[key], join(path, key), Installation, key)
     return cleaned
 
 

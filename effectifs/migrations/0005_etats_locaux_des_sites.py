@@ -11,7 +11,8 @@ year's words into a past record.
 A region without any report has no row to hold the text (reading never creates a report); such a text is
 dropped with the field.
 
-Backwards: each site gets back the text of its region's latest report that has one.
+Backwards: each site gets back the text of its region's latest report that has one, and the yearly rows go
+(as before this migration, which found the table empty).
 """
 
 from collections import defaultdict
@@ -55,6 +56,7 @@ def copy_back_to_sites(apps, schema_editor):
     for site in Site.objects.filter(pk__in=latest):
         site.etat_locaux = latest[site.pk]
         site.save(update_fields=["etat_locaux"])
+    EtatLocaux.objects.all().delete()
 
 
 class Migration(migrations.Migration):
