@@ -6,11 +6,12 @@ its own SQLite file, then measures side by side:
   (b) the cached PDF vs the uncached PDF                                        (target: ≥ 20 × faster)
   (c) SQL queries of the HTML report for a small and a large region            (target: the same count, ≤ 20)
   (d) `rapport_pdf --all` for every region with 2 worker processes (wall time)
+  (e) the PDF of the largest report the limits allow (every narrative at its maximum length, figures at the top
+      of their bounds: bench/largest.py), uncached
 Options: --rebuild (rebuild the database), --runs N (timed runs per measure, default 5).
 """
 
 import argparse
-import json
 import os
 import secrets
 import statistics
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 BENCH_DIR = ROOT / "bench" / ".data"
 DB = BENCH_DIR / "bench.sqlite3"
 REGIONS, YEARS, CPAMS = 20, 5, 8
@@ -56,17 +58,13 @@ def build(rebuild):
 
 def import_examples():
     """The example region: smaller than the demo regions, and complete in every part the importer knows."""
-    from rapports.interchange import PARTS, import_document
+    from rapports.interchange import import_document
 
     for year in (2024, 2025):
         path = EXAMPLES / f"exemple-rapport-CARSAT-EX-{year}.json"
         if not path.exists():
             continue
-        document = json.loads(path.read_text(encoding="utf-8"))
-        for key in ("partie_2", "partie_3"):
-            if key not in PARTS:
-                document.pop(key, None)
-        result = import_document(json.dumps(document))
+        result = import_document(path.read_text(encoding="utf-8"), mode="admin")
         if not result.ok:
             print(f"  import de {path.name} refusé : {result.errors[:3]}")
 
@@ -183,6 +181,25 @@ def main():
     print(
         f"(d) rapport_pdf --all {annee} : {count} PDF en {elapsed:.1f} s avec 2 processus "
         f"({elapsed / count:.2f} s par rapport)"
+    )
+
+    # (e) The largest report the limits allow.
+    from largest import CODE, build_largest, largest_document, text_size
+
+    existing = RapportAnnuel.objects.filter(caisse__code=CODE, exercice__annee=2025).select_related(
+        "caisse", "exercice"
+    )
+    biggest = existing.first() or build_largest()
+    runs = max(1, min(args.runs, 3))
+    times, data = [], b""
+    for _ in range(runs):
+        started = time.perf_counter()
+        data = pdf.render_pdf(biggest, use_cache=False)
+        times.append(time.perf_counter() - started)
+    print(
+        f"(e) Rapport maximal {CODE} 2025 ({text_size(largest_document()) // 1000} milliers de caractères de texte) : "
+        f"{page_count(data)} pages, {len(data) // 1024} Kio, PDF sans cache en {statistics.median(times):.1f} s "
+        f"(médiane de {runs})"
     )
 
 
