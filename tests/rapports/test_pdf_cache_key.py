@@ -3,7 +3,8 @@
 import io
 
 import pytest
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from pypdf import PdfReader
 
 from activites.models import GroupeIndicateurs, Indicateur, Regle, Valeur
@@ -49,7 +50,7 @@ def rename_indicator(rapport):
 
 
 def rename_groups(rapport):
-    GroupeIndicateurs.objects.update(libelle=F("libelle") + " (renommé)")
+    GroupeIndicateurs.objects.update(libelle=Concat(F("libelle"), Value(" (renommé)")))
 
 
 def working_days(rapport):
