@@ -184,7 +184,7 @@ def fill_partie_1(regions, exercices, progress=None):
             )
             for index, site in enumerate(sites_of[region.pk]):
                 # Some sites are renovated some year: their description changes from that year's report on.
-                renovated = index % 3 != 0 or exercice.annee >= exercices[0].annee + 1 + index % 4
+                renovated = index % 3 != 0 or exercice.annee >= exercices[0].annee + 2 + index % 5
                 texte = LOCAUX[0] if renovated else LOCAUX[1 + index % 2]
                 rows[EtatLocaux].append(EtatLocaux(rapport=rapport, site=site, texte=texte))
             for index, cpam in enumerate(cpams):

@@ -180,6 +180,10 @@ class LocauxForm(RowForm):
     site = forms.CharField(widget=forms.HiddenInput)
     etat_locaux = model_field(EtatLocaux, "texte", required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["etat_locaux"].widget.attrs["rows"] = 3
+
 
 class ConventionForm(RowForm):
     caisse_primaire = choice_field("Caisse primaire", [])

@@ -231,11 +231,15 @@ class PageI2(Page):
             ],
             fixed=("site", "site"),
         )
+        by_site = {}
         for row, site in zip(locaux.forms, self.own_sites, strict=False):
-            row.row_label = f"{site.nom} ({site.get_type_display()})"
+            row.row_label = f"État des locaux en {self.rapport.exercice.annee} : {site.nom}"
+            by_site[site.pk] = row
         return {
             "installation": installation,
             "locaux": locaux,
+            # One table: each site with its text, or the form of its text where the user describes it.
+            "lignes_locaux": [(site, texte, by_site.get(site.pk)) for site, texte in p1.sites_et_locaux],
             "conventions": forms.row_formset(
                 forms.ConventionForm,
                 "conventions",

@@ -242,8 +242,9 @@ def test_i2_saves_installation_and_conventions(org, responsable):
 def test_agent_describes_only_its_own_sites_premises(org, client_for):
     agent = client_for(org.user("agent"))
     html = agent.get(url(org, "saisie_i2")).content.decode()
-    assert "État des locaux de vos sites" in html
     own, other = org.sites[0], org.sites[1]
+    assert f'name="locaux-0-site" value="{own.pk}"' in html and 'name="locaux-1-site"' not in html
+    assert f'aria-label="État des locaux en 2025 : {own.nom}"' in html
     rows = [{"site": str(own.pk), "etat_locaux": "Rampe d'accès installée."}]
     data = {
         "version": "0",
