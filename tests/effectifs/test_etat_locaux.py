@@ -70,6 +70,9 @@ def test_a_save_is_recorded_in_the_history_of_i2(org, responsable):
     row = EtatLocaux.objects.get()
     assert [h.history_type for h in row.history.all()] == ["+"]
     assert row.history.get().history_user == org.user("responsable")
+    page = reverse("rapport_historique", kwargs={"code": org.region.code, "annee": 2025, "section": "I-2"})
+    html = responsable.get(page).content.decode()
+    assert "Rampe d&#x27;accès." in html and "Locaux de" in html
 
 
 def test_described_premises_alone_make_i2_en_cours(org, responsable):
