@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from caisses.guard import RapportVerrouilleAdminMixin
 
+from .forms import bounded
 from .models import GroupeIndicateurs, Indicateur, Regle, Valeur
 
 
@@ -57,9 +58,12 @@ class RegleAdmin(admin.ModelAdmin):
 
 @admin.register(Valeur)
 class ValeurAdmin(RapportVerrouilleAdminMixin, SimpleHistoryAdmin):
-    section = "II.1"  # writes through rapports.editing: none once the report is transmitted
+    section = "II.1"  # writes through caisses.guard: none once the report is transmitted
     list_display = ["rapport", "indicateur", "caisse", "site", "valeur"]
     list_filter = ["rapport__exercice", "indicateur__groupe", "rapport__caisse"]
     search_fields = ["indicateur__code", "rapport__caisse__code", "caisse__code", "site__code"]
     list_select_related = ["rapport__caisse", "rapport__exercice", "indicateur", "caisse", "site"]
     raw_id_fields = ["rapport", "caisse", "site"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return bounded(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))

@@ -1,6 +1,14 @@
-"""Forms of the II.2–II.4 and Part III entry pages (the II.1 grid is in grid.py)."""
+"""Forms of the II.2–II.4 entry pages (the II.1 grid is in grid.py).
+
+Numeric fields take their bound from the model (caisses.limits) and show only its French message.
+"""
+
+from decimal import Decimal
 
 from django import forms
+from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
+
+from caisses.limits import TEXTE_LONG, bounds_of
 
 from .models import Circonscription, EnqueteSatisfaction, Etudiant, ItemSatisfaction
 
@@ -11,14 +19,36 @@ def _text(label, rows=5, help_text=""):
     return forms.CharField(
         label=label,
         required=False,
+        max_length=TEXTE_LONG,
         help_text=help_text,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": rows}),
     )
 
 
+def bounded(db_field, field):
+    """`field` (the form field of model field `db_field`) checked by the model's Bound alone.
+
+    Django would add its own minimum, maximum and digits checks: three messages for one mistake.
+    """
+    bound = bounds_of(db_field.model, db_field.name) if field is not None else None
+    if bound is None:
+        return field
+    redundant = (MinValueValidator, MaxValueValidator, DecimalValidator)
+    field.validators = [v for v in field.validators if not isinstance(v, redundant)] + bound.validators()
+    step = str(Decimal(1).scaleb(-bound.places))
+    field.widget.attrs.update({"min": str(bound.minimum), "max": str(bound.maximum), "step": step})
+    return field
+
+
+def bounded_formfield(db_field, **kwargs):
+    """formfield_callback of the model forms and formsets of Part II."""
+    return bounded(db_field, db_field.formfield(**kwargs))
+
+
 def rows_formset(model, fields, labels=None, widgets=None):
     return forms.modelformset_factory(
         model,
+        formfield_callback=bounded_formfield,
         fields=fields,
         labels=labels,
         widgets=widgets,
@@ -39,20 +69,9 @@ def ordered_rows(formset):
     return rows
 
 
-EtudiantFormSet = rows_formset(
-    Etudiant,
-    ["ecole", "nombre", "duree_semaines"],
-    widgets={"nombre": forms.NumberInput(attrs={"min": 0}), "duree_semaines": forms.NumberInput(attrs={"min": 0})},
-)
+EtudiantFormSet = rows_formset(Etudiant, ["ecole", "nombre", "duree_semaines"])
 CirconscriptionFormSet = rows_formset(Circonscription, ["nom", "territoire", "referent"])
-ItemFormSet = rows_formset(
-    ItemSatisfaction,
-    ["dimension", "satisfaits_pct", "tres_satisfaits_pct"],
-    widgets={
-        "satisfaits_pct": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
-        "tres_satisfaits_pct": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
-    },
-)
+ItemFormSet = rows_formset(ItemSatisfaction, ["dimension", "satisfaits_pct", "tres_satisfaits_pct"])
 
 
 class EtudiantsTexteForm(forms.Form):
@@ -76,10 +95,7 @@ class EnqueteForm(forms.ModelForm):
     class Meta:
         model = EnqueteSatisfaction
         fields = ["periode", "echantillon", "taux_reponse", "organisme"]
-        widgets = {
-            "echantillon": forms.NumberInput(attrs={"min": 0}),
-            "taux_reponse": forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01"}),
-        }
+        formfield_callback = bounded_formfield
         help_texts = {"periode": "Par exemple : du 4 au 29 novembre 2025."}
 
 

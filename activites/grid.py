@@ -1,8 +1,8 @@
 """The entry grid of II.1: units in rows, indicators in columns, one table per group of the catalogue.
 
 `Grille` is a form without Django's Form class (its fields depend on the catalogue and the units):
-it parses the posted cells (French numbers), keeps what was typed when anything is wrong, evaluates the
-rules on the merged figures and says what to write.
+it parses the posted cells (French numbers) against each indicator's bound (caisses.limits), keeps what was
+typed when anything is wrong, evaluates the rules on the merged figures and says what to write.
 """
 
 import re
@@ -13,7 +13,6 @@ from caisses.numbers import format_nombre
 
 from . import aggregation, queries, rules
 
-MAX_VALUE = Decimal("999999999999")
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 
@@ -21,8 +20,11 @@ class NombreInvalide(ValueError):
     pass
 
 
-def parse_nombre(text, decimales=0):
-    """A French-typed number ("1 234", "12,5", "-3") → Decimal; "" → None; else NombreInvalide (French)."""
+def parse_nombre(text, bound=None):
+    """A French-typed number ("1 234", "12,5") → Decimal; "" → None; else NombreInvalide (French).
+
+    With `bound` (caisses.limits.Bound), a number outside it, or with more decimals, is refused too.
+    """
     text = _SPACES.sub("", text or "")
     if not text:
         return None
@@ -33,13 +35,9 @@ def parse_nombre(text, decimales=0):
         value = Decimal(text)
     except InvalidOperation:
         raise NombreInvalide("Saisissez un nombre (par exemple 1 234 ou 12,5).") from None
-    if abs(value) > MAX_VALUE:
-        raise NombreInvalide("Nombre trop grand.")
-    quantum = Decimal(1).scaleb(-min(decimales, 2))
-    if value != value.quantize(quantum):
-        if decimales == 0:
-            raise NombreInvalide("Saisissez un nombre entier.")
-        raise NombreInvalide(f"Au plus {decimales} décimale{'s' if decimales > 1 else ''}.")
+    error = bound.check(value) if bound is not None else ""
+    if error:
+        raise NombreInvalide(error)
     return value
 
 
@@ -223,7 +221,7 @@ class Grille:
 
     def bind(self, data):
         """Read the posted cells; returns True when the changes may be written."""
-        decimales = {i.code: i.decimales for i in self.indicateurs}
+        bounds = {i.code: i.bound for i in self.indicateurs}
         for unite in self.unites:
             if unite.key not in self.editable_keys:
                 continue
@@ -234,7 +232,7 @@ class Grille:
                 raw = data.get(name, "")
                 self.saisies[name] = raw
                 try:
-                    value = parse_nombre(raw, decimales.get(spec.code, 0))
+                    value = parse_nombre(raw, bounds[spec.code])
                 except NombreInvalide as error:
                     self.format_errors[(unite.key, spec.code)] = str(error)
                     continue

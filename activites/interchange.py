@@ -1,9 +1,10 @@
 """`partie_2` of the interchange document (INTERCHANGE.md), registered in caisses.interchange.
 
 A key missing from a part leaves that data as it is; a key present replaces it (`[]` empties a list,
-`null` removes the survey). Figures are checked against the catalogue of the exercice and against the
-catalogue's rules (`activites.rules`, on the whole document: totals included); a rule error is an import
-error at the path of the figure it concerns.
+`null` removes the survey). Every number is checked against its model field's bound and every text against its
+field's length (caisses.limits), figures against the catalogue of the exercice and the catalogue's rules
+(`activites.rules`, on the whole document: totals included); a rule error is an import error at the path of
+the figure it concerns.
 """
 
 from caisses.interchange import (
@@ -20,16 +21,29 @@ from caisses.interchange import (
     json_number,
     register_part,
 )
+from caisses.limits import bounds_of
 from caisses.models import Caisse
 
 from . import queries, rules, services
-from .models import Indicateur
+from .models import Circonscription, EnqueteSatisfaction, Etudiant, Indicateur, ItemSatisfaction, PartieDeux, Valeur
 from .queries import Unite
 
 TEXTS = ("evolution_nature_activites", "etudiants_commentaire", "coordination_commentaire", "autres_activites")
 KEYS = ("indicateurs", "etudiants", "circonscriptions", "enquete_satisfaction", *TEXTS)
-TEXT_MAX = 200_000
 SECTIONS_II = ("II.1", "II.2", "II.3", "II.4")
+
+
+def _number(model, field, value, path, errors, nullable=False):
+    """A JSON number within the model field's bound (caisses.limits), an int for an integer field."""
+    bound = bounds_of(model, field)
+    if model._meta.get_field(field).get_internal_type().endswith("IntegerField"):
+        return expect_int(value, path, errors, nullable=nullable, bound=bound)
+    return expect_decimal(value, path, errors, nullable=nullable, bound=bound)
+
+
+def _text(model, field, value, path, errors, required=False):
+    max_length = model._meta.get_field(field).max_length
+    return expect_text(value, path, errors, max_length=max_length, required=required)
 
 
 def _validate_indicateurs(items, path, ctx, errors):
@@ -62,8 +76,8 @@ def _validate_indicateurs(items, path, ctx, errors):
             ok = False
             shown = f"« {unite} »" if isinstance(unite, str) else "valeur qui n'est pas un code"
             errors.add(join(p, "unite"), f"unité (CPAM ou site) inconnue ou hors de la région : {shown}")
-        places = indicateur.decimales if indicateur else 2
-        valeur = expect_decimal(item["valeur"], join(p, "valeur"), errors, places=places, minimum=None)
+        bound = indicateur.bound if indicateur else bounds_of(Valeur, "valeur")
+        valeur = expect_decimal(item["valeur"], join(p, "valeur"), errors, bound=bound)
         if valeur is INVALID or indicateur is None or indicateur.is_ratio or not ok:
             ok = False
             continue
@@ -94,10 +108,10 @@ def _etudiant(errors):
             return INVALID
         return all_valid(
             {
-                "ecole": expect_text(item["ecole"], join(p, "ecole"), errors, max_length=250, required=True),
-                "nombre": expect_int(item["nombre"], join(p, "nombre"), errors),
-                "duree_semaines": expect_decimal(
-                    item["duree_semaines"], join(p, "duree_semaines"), errors, places=1, maximum=520
+                "ecole": _text(Etudiant, "ecole", item["ecole"], join(p, "ecole"), errors, required=True),
+                "nombre": _number(Etudiant, "nombre", item["nombre"], join(p, "nombre"), errors),
+                "duree_semaines": _number(
+                    Etudiant, "duree_semaines", item["duree_semaines"], join(p, "duree_semaines"), errors
                 ),
             }
         )
@@ -112,17 +126,13 @@ def _circonscription(errors):
             return INVALID
         return all_valid(
             {
-                "nom": expect_text(item["nom"], join(p, "nom"), errors, max_length=200, required=True),
-                "territoire": expect_text(item["territoire"], join(p, "territoire"), errors, max_length=250),
-                "referent": expect_text(item["referent"], join(p, "referent"), errors, max_length=200),
+                "nom": _text(Circonscription, "nom", item["nom"], join(p, "nom"), errors, required=True),
+                "territoire": _text(Circonscription, "territoire", item["territoire"], join(p, "territoire"), errors),
+                "referent": _text(Circonscription, "referent", item["referent"], join(p, "referent"), errors),
             }
         )
 
     return validate
-
-
-def _pourcent(value, path, errors, nullable=False):
-    return expect_decimal(value, path, errors, places=2, minimum=0, maximum=100, nullable=nullable)
 
 
 def _validate_enquete(value, path, errors):
@@ -140,20 +150,31 @@ def _validate_enquete(value, path, errors):
             return INVALID
         return all_valid(
             {
-                "dimension": expect_text(row["dimension"], join(p, "dimension"), errors, max_length=250, required=True),
-                "satisfaits_pct": _pourcent(row["satisfaits_pct"], join(p, "satisfaits_pct"), errors),
-                "tres_satisfaits_pct": _pourcent(
-                    row["tres_satisfaits_pct"], join(p, "tres_satisfaits_pct"), errors, nullable=True
+                "dimension": _text(ItemSatisfaction, "dimension", row["dimension"], join(p, "dimension"), errors, True),
+                "satisfaits_pct": _number(
+                    ItemSatisfaction, "satisfaits_pct", row["satisfaits_pct"], join(p, "satisfaits_pct"), errors
+                ),
+                "tres_satisfaits_pct": _number(
+                    ItemSatisfaction,
+                    "tres_satisfaits_pct",
+                    row["tres_satisfaits_pct"],
+                    join(p, "tres_satisfaits_pct"),
+                    errors,
+                    nullable=True,
                 ),
             }
         )
 
     enquete = all_valid(
         {
-            "periode": expect_text(value["periode"], join(path, "periode"), errors, max_length=200, required=True),
-            "echantillon": expect_int(value["echantillon"], join(path, "echantillon"), errors),
-            "taux_reponse": _pourcent(value["taux_reponse"], join(path, "taux_reponse"), errors),
-            "organisme": expect_text(value["organisme"], join(path, "organisme"), errors, max_length=250),
+            "periode": _text(EnqueteSatisfaction, "periode", value["periode"], join(path, "periode"), errors, True),
+            "echantillon": _number(
+                EnqueteSatisfaction, "echantillon", value["echantillon"], join(path, "echantillon"), errors
+            ),
+            "taux_reponse": _number(
+                EnqueteSatisfaction, "taux_reponse", value["taux_reponse"], join(path, "taux_reponse"), errors
+            ),
+            "organisme": _text(EnqueteSatisfaction, "organisme", value["organisme"], join(path, "organisme"), errors),
         }
     )
     items = expect_rows(value["items"], join(path, "items"), errors, item)
@@ -171,7 +192,7 @@ def validate_partie_2(data, path, ctx, errors):
         cleaned["indicateurs"] = _validate_indicateurs(data["indicateurs"], join(path, "indicateurs"), ctx, errors)
     for key in TEXTS:
         if key in data:
-            cleaned[key] = expect_text(data[key], join(path, key), errors, max_length=TEXT_MAX)
+            cleaned[key] = _text(PartieDeux, key, data[key], join(path, key), errors)
     if "etudiants" in data:
         cleaned["etudiants"] = expect_rows(data["etudiants"], join(path, "etudiants"), errors, _etudiant(errors))
     if "circonscriptions" in data:

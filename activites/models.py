@@ -1,12 +1,52 @@
 """Part II of the plan: the indicator catalogue, its validation rules, and the yearly figures and texts."""
 
+from dataclasses import replace
+
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from caisses.limits import (
+    NOMBRE,
+    POURCENTAGE,
+    SEMAINES,
+    TEXTE_COURT,
+    TEXTE_LONG,
+    VALEUR_INDICATEUR,
+    count_field,
+    decimal_field,
+)
 from caisses.models import Caisse, RapportAnnuel, Site
+
+# Exercices a catalogue line may be bounded by (actif depuis / jusqu'à).
+PREMIER_EXERCICE, DERNIER_EXERCICE = 1970, 2100
+
+
+def texte_long(verbose_name):
+    """A narrative: bounded in forms and in full_clean (a TextField's max_length alone only sizes the widget)."""
+    return models.TextField(
+        verbose_name, blank=True, max_length=TEXTE_LONG, validators=[MaxLengthValidator(TEXTE_LONG)]
+    )
+
+
+def texte_court(verbose_name, **kwargs):
+    return models.CharField(verbose_name, max_length=TEXTE_COURT, **kwargs)
+
+
+def position():
+    """The row's place on its page, set by the services (never typed)."""
+    return count_field("ordre", NOMBRE, default=0, editable=False)
+
+
+def exercice_field(verbose_name):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PREMIER_EXERCICE), MaxValueValidator(DERNIER_EXERCICE)],
+    )
 
 
 class GroupeIndicateurs(models.Model):
@@ -55,7 +95,10 @@ class Indicateur(models.Model):
     )
     ordre = models.PositiveSmallIntegerField("ordre dans le groupe", default=0)
     unite_mesure = models.CharField("unité de mesure", max_length=40, default="personnes")
-    decimales = models.PositiveSmallIntegerField("décimales", default=0, validators=[MaxValueValidator(4)])
+    # A figure's column holds VALEUR_INDICATEUR.places decimals: an indicator may not ask for more.
+    decimales = models.PositiveSmallIntegerField(
+        "décimales", default=0, validators=[MaxValueValidator(VALEUR_INDICATEUR.places)]
+    )
     nature = models.CharField("nature", max_length=10, choices=Nature.choices, default=Nature.DONNEE)
     agregation = models.CharField(
         "agrégation entre unités", max_length=20, choices=Agregation.choices, default=Agregation.SOMME
@@ -88,8 +131,8 @@ class Indicateur(models.Model):
         limit_choices_to={"nature": "donnee"},
         help_text="Pour une moyenne pondérée : la donnée qui pèse chaque unité.",
     )
-    actif_depuis = models.PositiveSmallIntegerField("actif depuis l'exercice", null=True, blank=True)
-    actif_jusqu_a = models.PositiveSmallIntegerField("actif jusqu'à l'exercice", null=True, blank=True)
+    actif_depuis = exercice_field("actif depuis l'exercice")
+    actif_jusqu_a = exercice_field("actif jusqu'à l'exercice")
 
     objects = IndicateurQuerySet.as_manager()
 
@@ -104,6 +147,11 @@ class Indicateur(models.Model):
     @property
     def is_ratio(self):
         return self.nature == self.Nature.RATIO
+
+    @property
+    def bound(self):
+        """The bound of this indicator's figures: VALEUR_INDICATEUR with the indicator's own decimals."""
+        return replace(VALEUR_INDICATEUR, places=min(self.decimales, VALEUR_INDICATEUR.places))
 
     def clean(self):
         errors = {}
@@ -172,7 +220,7 @@ class Valeur(models.Model):
     site = models.ForeignKey(
         Site, verbose_name="site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2)
+    valeur = decimal_field("valeur", VALEUR_INDICATEUR)
 
     history = HistoricalRecords()
 
@@ -201,15 +249,35 @@ class Valeur(models.Model):
     def __str__(self):
         return f"{self.indicateur.code} = {self.valeur}"
 
+    def clean(self):
+        """What the entry grid and the import check too, for the admin's form: the unit, the indicator."""
+        errors = {}
+        if self.caisse_id and self.site_id:
+            errors["site"] = "Une valeur concerne une caisse primaire, un site ou la région : pas les deux."
+        region = self.rapport.caisse if self.rapport_id else None
+        if region is not None:
+            if self.caisse_id and not Caisse.objects.primaires().of_region(region).filter(pk=self.caisse_id).exists():
+                errors["caisse"] = f"Cette caisse n'est pas une caisse primaire de la région {region.code}."
+            if self.site_id and not Site.objects.of_region(region).filter(pk=self.site_id).exists():
+                errors["site"] = f"Ce site n'appartient pas à la région {region.code}."
+        if self.indicateur_id:
+            if self.indicateur.is_ratio:
+                errors["indicateur"] = "Un ratio est calculé : il ne se saisit pas."
+            message = self.indicateur.bound.check(self.valeur) if self.valeur is not None else ""
+            if message:
+                errors["valeur"] = message
+        if errors:
+            raise ValidationError(errors)
+
 
 class PartieDeux(models.Model):
     """The narratives of Part II (one per report)."""
 
     rapport = models.OneToOneField(RapportAnnuel, on_delete=models.CASCADE, related_name="partie_deux")
-    evolution_nature_activites = models.TextField("évolution dans la nature des activités", blank=True)
-    etudiants_commentaire = models.TextField("commentaire sur la formation des étudiants", blank=True)
-    coordination_commentaire = models.TextField("partenaires et évolution constatée de la coordination", blank=True)
-    autres_activites = models.TextField("autres activités", blank=True)
+    evolution_nature_activites = texte_long("évolution dans la nature des activités")
+    etudiants_commentaire = texte_long("commentaire sur la formation des étudiants")
+    coordination_commentaire = texte_long("partenaires et évolution constatée de la coordination")
+    autres_activites = texte_long("autres activités")
 
     history = HistoricalRecords()
 
@@ -225,12 +293,10 @@ class Etudiant(models.Model):
     """II.2: trainees received from one school."""
 
     rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="etudiants")
-    ecole = models.CharField("école", max_length=250)
-    nombre = models.PositiveIntegerField("nombre d'étudiants")
-    duree_semaines = models.DecimalField(
-        "durée du stage (semaines)", max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
-    )
-    ordre = models.PositiveSmallIntegerField(default=0)
+    ecole = texte_court("école")
+    nombre = count_field("nombre d'étudiants", NOMBRE)
+    duree_semaines = decimal_field("durée du stage (semaines)", SEMAINES)
+    ordre = position()
 
     history = HistoricalRecords()
 
@@ -247,10 +313,10 @@ class Circonscription(models.Model):
     """II.3: a district of the social service."""
 
     rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="circonscriptions")
-    nom = models.CharField("nom", max_length=200)
-    territoire = models.CharField("territoire", max_length=250, blank=True)
-    referent = models.CharField("référent", max_length=200, blank=True)
-    ordre = models.PositiveSmallIntegerField(default=0)
+    nom = texte_court("nom")
+    territoire = texte_court("territoire", blank=True)
+    referent = texte_court("référent", blank=True)
+    ordre = position()
 
     history = HistoricalRecords()
 
@@ -263,20 +329,14 @@ class Circonscription(models.Model):
         return self.nom
 
 
-def pourcentage_validators():
-    return [MinValueValidator(0), MaxValueValidator(100)]
-
-
 class EnqueteSatisfaction(models.Model):
     """II.4: the optional satisfaction survey of the year."""
 
     rapport = models.OneToOneField(RapportAnnuel, on_delete=models.CASCADE, related_name="enquete_satisfaction")
-    periode = models.CharField("période", max_length=200)
-    echantillon = models.PositiveIntegerField("taille de l'échantillon")
-    taux_reponse = models.DecimalField(
-        "taux de réponse (%)", max_digits=5, decimal_places=2, validators=pourcentage_validators()
-    )
-    organisme = models.CharField("organisme ayant réalisé l'enquête", max_length=250, blank=True)
+    periode = texte_court("période")
+    echantillon = count_field("taille de l'échantillon", NOMBRE)
+    taux_reponse = decimal_field("taux de réponse (%)", POURCENTAGE)
+    organisme = texte_court("organisme ayant réalisé l'enquête", blank=True)
 
     history = HistoricalRecords()
 
@@ -290,19 +350,10 @@ class EnqueteSatisfaction(models.Model):
 
 class ItemSatisfaction(models.Model):
     enquete = models.ForeignKey(EnqueteSatisfaction, on_delete=models.CASCADE, related_name="items")
-    dimension = models.CharField("dimension", max_length=250)
-    satisfaits_pct = models.DecimalField(
-        "satisfaits (%)", max_digits=5, decimal_places=2, validators=pourcentage_validators()
-    )
-    tres_satisfaits_pct = models.DecimalField(
-        "très satisfaits (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=pourcentage_validators(),
-    )
-    ordre = models.PositiveSmallIntegerField(default=0)
+    dimension = texte_court("dimension")
+    satisfaits_pct = decimal_field("satisfaits (%)", POURCENTAGE)
+    tres_satisfaits_pct = decimal_field("très satisfaits (%)", POURCENTAGE, null=True, blank=True)
+    ordre = position()
 
     history = HistoricalRecords()
 

@@ -1,5 +1,6 @@
 """The II.1 entry grid: who writes which row, errors at the cell, typed input kept, conflicts, query count."""
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from activites.grid import NombreInvalide, parse_nombre
 from activites.models import Indicateur, Valeur
 from caisses.guard import section_version
+from caisses.limits import VALEUR_INDICATEUR
 from caisses.models import Caisse, Site
 from tests.factories import CaisseFactory, SiteFactory
 
@@ -38,11 +40,23 @@ def test_parse_nombre(text, expected):
     assert parse_nombre(text) == expected
 
 
-def test_parse_nombre_decimals():
-    assert parse_nombre("12,5", decimales=1) == D("12.5")
-    for bad, decimales in [("abc", 0), ("1,2,3", 0), ("12,5", 0), ("1,234", 2), ("1e5", 0), ("9" * 14, 0)]:
-        with pytest.raises(NombreInvalide):
-            parse_nombre(bad, decimales)
+def test_parse_nombre_within_a_bound():
+    one_decimal = replace(VALEUR_INDICATEUR, places=1)
+    assert parse_nombre("12,5", one_decimal) == D("12.5")
+    assert parse_nombre("100 000 000", VALEUR_INDICATEUR) == D(100_000_000)
+    cases = [
+        ("abc", VALEUR_INDICATEUR, "Saisissez un nombre (par exemple 1 234 ou 12,5)."),
+        ("1,2,3", VALEUR_INDICATEUR, "Saisissez un nombre (par exemple 1 234 ou 12,5)."),
+        ("1e5", VALEUR_INDICATEUR, "Saisissez un nombre (par exemple 1 234 ou 12,5)."),
+        ("12,5", replace(VALEUR_INDICATEUR, places=0), "Saisissez un nombre entier."),
+        ("12,345", VALEUR_INDICATEUR, "Au plus 2 décimales."),
+        ("-3", VALEUR_INDICATEUR, "Valeur hors limites : saisissez un nombre entre 0 et 100\u00a0000\u00a0000."),
+        ("9" * 20, VALEUR_INDICATEUR, "Valeur hors limites"),
+    ]
+    for bad, bound, message in cases:
+        with pytest.raises(NombreInvalide) as refused:
+            parse_nombre(bad, bound)
+        assert str(refused.value).startswith(message), bad
 
 
 def test_responsable_saves_unit_and_region_rows(org, client_for, rapport):
@@ -123,10 +137,12 @@ def test_rule_error_in_a_unit_blocks_the_save_with_the_message_at_the_cell(org, 
     assert Valeur.objects.count() == 0
 
 
-def test_negative_count_is_refused(org, client_for, rapport):
+def test_negative_count_is_refused_at_the_cell(org, client_for, rapport):
     response = client_for(org.user("responsable")).post(url(org), {"version": 0, "v-region-publics_precarite": "-1"})
     assert response.status_code == 200
-    assert "doit être positif ou nul" in response.content.decode()
+    html = response.content.decode()
+    assert "Valeur hors limites : saisissez un nombre entre 0 et 100\u00a0000\u00a0000." in html
+    assert 'value="-1"' in html
     assert Valeur.objects.count() == 0
 
 

@@ -132,7 +132,7 @@ CASES = {
     ),
     "negative count": (
         set_figure("publics_precarite", None, -1),
-        "partie_2.indicateurs[44].valeur: « Publics en situation de précarité",
+        "partie_2.indicateurs[44].valeur: Valeur hors limites : saisissez un nombre entre 0 et 100\u00a0000\u00a0000.",
     ),
     "duplicate figure": (
         append_indicator({"code": "publics_precarite", "unite": None, "valeur": 1}),
@@ -150,15 +150,16 @@ CASES = {
     ),
     "percentage above 100": (
         set_in(["partie_2", "enquete_satisfaction", "items", 1, "satisfaits_pct"], 100.5),
-        "partie_2.enquete_satisfaction.items[1].satisfaits_pct: doit être ≤ 100",
+        "partie_2.enquete_satisfaction.items[1].satisfaits_pct: Valeur hors limites (%) : saisissez un nombre "
+        "entre 0 et 100.",
     ),
     "negative percentage": (
         set_in(["partie_2", "enquete_satisfaction", "items", 0, "tres_satisfaits_pct"], -3),
-        "partie_2.enquete_satisfaction.items[0].tres_satisfaits_pct: doit être ≥ 0",
+        "partie_2.enquete_satisfaction.items[0].tres_satisfaits_pct: Valeur hors limites (%)",
     ),
     "response rate above 100": (
         set_in(["partie_2", "enquete_satisfaction", "taux_reponse"], 131.5),
-        "partie_2.enquete_satisfaction.taux_reponse: doit être ≤ 100",
+        "partie_2.enquete_satisfaction.taux_reponse: Valeur hors limites (%)",
     ),
     "survey without items key": (
         lambda d: d["partie_2"]["enquete_satisfaction"].pop("items"),
@@ -171,7 +172,7 @@ CASES = {
     ),
     "negative trainees": (
         set_in(["partie_2", "etudiants", 0, "nombre"], -5),
-        "partie_2.etudiants[0].nombre: doit être ≥ 0",
+        "partie_2.etudiants[0].nombre: Valeur hors limites : saisissez un nombre entre 0 et",
     ),
     "district without a name": (
         set_in(["partie_2", "circonscriptions", 1, "nom"], " "),

@@ -51,7 +51,7 @@ def test_ii2_negative_number_is_a_french_error_and_input_is_kept(org, client_for
     response = client_for(org.user("responsable")).post(url(org, "saisie_ii2"), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "supérieure ou égale à 0" in html
+    assert "Valeur hors limites : saisissez un nombre entre 0 et 100\u00a0000\u00a0000." in html
     assert 'value="IRTS"' in html and "Texte gardé" in html
     assert not Etudiant.objects.exists()
 
@@ -123,7 +123,7 @@ def test_ii4_percentages_outside_0_100_are_refused_in_french(org, client_for, ra
     response = client_for(org.user("responsable")).post(url(org, "saisie_ii4"), survey(**{field: value}))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Assurez-vous que cette valeur est" in html
+    assert "Valeur hors limites (%) : saisissez un nombre entre 0 et 100." in html
     assert f'value="{value}"' in html
     assert not EnqueteSatisfaction.objects.exists()
 
