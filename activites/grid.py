@@ -2,7 +2,9 @@
 
 `Grille` is a form without Django's Form class (its fields depend on the catalogue and the units):
 it parses the posted cells (French numbers) against each indicator's bound (caisses.limits), keeps what was
-typed when anything is wrong, evaluates the rules on the merged figures and says what to write.
+typed when anything is wrong, evaluates the rules on the merged figures and says what to write. A posted cell
+the page did not offer to this user (another unit, another region, an unknown or computed indicator) refuses
+the whole save.
 """
 
 import re
@@ -39,6 +41,13 @@ def parse_nombre(text, bound=None):
     if error:
         raise NombreInvalide(error)
     return value
+
+
+def _unit_ids(unite):
+    return {
+        "caisse_id": unite.pk if unite.kind == "caisse" else None,
+        "site_id": unite.pk if unite.kind == "site" else None,
+    }
 
 
 def field_name(unite, code):
@@ -127,16 +136,9 @@ class Grille:
         self.rapport_n1 = queries.rapport_precedent(rapport)
         self.valeurs_n1 = queries.valeurs_par_unite(self.rapport_n1) if self.rapport_n1 else {}
         self.rules = queries.rule_specs()
-        caisse_ids, site_ids = contract.editable_caisse_ids, contract.editable_site_ids
-        region_editable = contract.region_editable
-        self.editable_keys = {
-            u.key
-            for u in self.unites
-            if (u.kind == "caisse" and u.pk in caisse_ids)
-            or (u.kind == "site" and u.pk in site_ids)
-            or (u.is_region and region_editable)
-        }
+        self.editable_keys = {u.key for u in self.unites if contract.may_edit_unit(**_unit_ids(u))}
         self.saisies = {}  # field name → typed text (failed POST)
+        self.refused = {}  # posted name the page did not offer → True when it is a cell of a unit not the user's
         self.format_errors = {}  # (unit key, code) → message
         self.changes = {}  # (unit key, code) → Decimal | None
         self.blocking = []
@@ -149,10 +151,6 @@ class Grille:
 
     def editable_specs(self):
         return [s for s in self.shown_specs() if not s.is_computed]
-
-    @property
-    def can_edit(self):
-        return bool(self.editable_keys)
 
     def _evaluate(self, values, totals_niveau=rules.AVERTISSEMENT):
         return rules.evaluate_rapport_values(values, self.indicateurs, self.rules, totals_niveau=totals_niveau)
@@ -222,27 +220,40 @@ class Grille:
     def bind(self, data):
         """Read the posted cells; returns True when the changes may be written."""
         bounds = {i.code: i.bound for i in self.indicateurs}
+        offered = {}
         for unite in self.unites:
-            if unite.key not in self.editable_keys:
-                continue
             for spec in self.editable_specs():
-                name = field_name(unite, spec.code)
-                if name not in data:
-                    continue
-                raw = data.get(name, "")
-                self.saisies[name] = raw
-                try:
-                    value = parse_nombre(raw, bounds[spec.code])
-                except NombreInvalide as error:
-                    self.format_errors[(unite.key, spec.code)] = str(error)
-                    continue
-                if value != self.valeurs.get(unite.key, {}).get(spec.code):
-                    self.changes[(unite.key, spec.code)] = value
+                offered[field_name(unite, spec.code)] = (unite, spec)
+        for name in data:
+            if name.startswith("v-") and (name not in offered or offered[name][0].key not in self.editable_keys):
+                self.refused[name] = name in offered
+        for name, (unite, spec) in offered.items():
+            if name not in data or unite.key not in self.editable_keys:
+                continue
+            raw = data.get(name, "")
+            self.saisies[name] = raw
+            try:
+                value = parse_nombre(raw, bounds[spec.code])
+            except NombreInvalide as error:
+                self.format_errors[(unite.key, spec.code)] = str(error)
+                continue
+            if value != self.valeurs.get(unite.key, {}).get(spec.code):
+                self.changes[(unite.key, spec.code)] = value
         before = {(e.key, e.message) for e in self.errors if e.is_error}
         self.errors = self._evaluate(self.merged())
         # A save may not add errors; errors already there (another group, another unit) do not block it.
         self.blocking = [e for e in self.errors if e.is_error and (e.key, e.message) not in before]
-        return not self.format_errors and not self.blocking
+        return not self.refused and not self.format_errors and not self.blocking
+
+    @property
+    def refused_forbidden(self):
+        """Some refused cell is a unit of this region the user may not change (403), not just unknown (400)."""
+        return any(self.refused.values())
+
+    def refused_names(self, limit=10):
+        names = sorted(self.refused)
+        shown = ", ".join(f"« {name[:80]} »" for name in names[:limit])
+        return shown + (f" et {len(names) - limit} autre(s)" if len(names) > limit else "")
 
     def unit_by_key(self):
         return {u.key: u for u in self.unites}

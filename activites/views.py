@@ -13,25 +13,41 @@ from .grid import Grille
 from .models import Circonscription, Etudiant, ItemSatisfaction
 
 SAVED = "Les modifications de la section {} sont enregistrées."
+CELLULES_REFUSEES = (
+    "La page envoyée contient des cases que vous ne pouvez pas saisir ici : {}. Rien n'a été enregistré ; "
+    "rechargez la page."
+)
+TEXTE_REFUSE = "le texte « Évolution dans la nature des activités »"
 
 
 def _save(request, rapport, section, write):
-    """save_section with the page's version; returns the conflict message or None."""
+    """save_section with the page's version; returns the refusal (bad or stale version, rows changed) or None."""
     try:
         save_section(rapport, section, request.POST.get("version"), write)
-    except ConflitDeVersion as conflict:
-        return conflict
+    except ConflitDeVersion as refusal:  # VersionInvalide (400), a stale page or its rows (409)
+        return refusal
     messages.success(request, SAVED.format(section))
     return None
 
 
-def _render(request, contract, section, template, conflit=None, **extra):
-    version = conflit.current_version if conflit else section_version(contract.rapport, section)
+def _render(request, contract, section, template, conflit=None, status=200, **extra):
+    version = section_version(contract.rapport, section)
+    if conflit is not None:
+        status = conflit.status
+        if conflit.current_version is not None:
+            version = conflit.current_version
     context = saisie_context(
         contract, section, region_only=section != "II.1", version=version, conflit=conflit, **extra
     )
     context["modifiable"] = contract.region_editable
-    return render(request, template, context, status=conflit.status if conflit else 200)
+    return render(request, template, context, status=status)
+
+
+def _evolution_form(request, contract, partie):
+    """The II.1 narrative's form: bound when posted by someone who may change it."""
+    if request.method == "POST" and contract.region_editable and "evolution_nature_activites" in request.POST:
+        return forms.EvolutionForm(request.POST)
+    return forms.EvolutionForm(initial={"evolution_nature_activites": partie.evolution_nature_activites})
 
 
 @login_required
@@ -39,24 +55,24 @@ def saisie_ii1(request, code, annee):
     contract = contract_for(request, code, annee)
     rapport = contract.rapport
     grille = Grille(contract, request.GET.get("groupe") or request.POST.get("groupe"))
-    region_editable = contract.region_editable
     partie = queries.partie_deux(rapport)
-    texte = forms.EvolutionForm(initial={"evolution_nature_activites": partie.evolution_nature_activites})
-    conflit = None
+    texte = _evolution_form(request, contract, partie)
+    conflit, status, refus = None, 200, ""
     if request.method == "POST":
         contract.require_edit()
         grid_ok = grille.bind(request.POST)
-        if region_editable and "evolution_nature_activites" in request.POST:
-            texte = forms.EvolutionForm(request.POST)
-            text_ok = texte.is_valid()
-        else:
-            texte, text_ok = None, True
-        if grid_ok and text_ok:
+        if "evolution_nature_activites" in request.POST and not contract.region_editable:
+            grille.refused[TEXTE_REFUSE] = True
+        text_ok = not texte.is_bound or texte.is_valid()
+        if grille.refused:
+            refus = CELLULES_REFUSEES.format(grille.refused_names())
+            status = 403 if grille.refused_forbidden else 400
+        elif grid_ok and text_ok:
             units = grille.unit_by_key()
 
             def write(locked):
                 services.write_valeurs(locked, grille.changes, units)
-                if texte is not None:
+                if texte.is_bound:
                     services.write_partie_deux(locked, **texte.cleaned_data)
 
             conflit = _save(request, rapport, "II.1", write)
@@ -65,25 +81,26 @@ def saisie_ii1(request, code, annee):
                 return redirect(request.path + suffix)
         elif not grid_ok:
             messages.error(request, "Certaines valeurs ne sont pas enregistrées : corrigez les cellules signalées.")
-        if texte is None:
-            texte = forms.EvolutionForm(initial={"evolution_nature_activites": partie.evolution_nature_activites})
     return _render(
         request,
         contract,
         "II.1",
         "activites/saisie_ii1.html",
         conflit,
+        status,
         grille=grille,
         tableaux=grille.tableaux(),
         autres_erreurs=grille.other_errors(),
         texte=texte,
-        region_modifiable=region_editable,
+        refus=refus,
+        region_modifiable=contract.region_editable,
         rapport_n1=grille.rapport_n1,
     )
 
 
 def _all_valid(page_forms):
-    return all(form.is_valid() for form in page_forms.values())
+    results = [form.is_valid() for form in page_forms.values()]  # every form, so each shows its errors
+    return all(results)
 
 
 def _rows_page(request, code, annee, section, template, build, write, is_valid=_all_valid, **extra):
@@ -98,6 +115,11 @@ def _rows_page(request, code, annee, section, template, build, write, is_valid=_
             conflit = _save(request, rapport, section, lambda locked: write(locked, page_forms))
             if conflit is None:
                 return redirect(request.path)
+            # Rows as they are now, with what was typed over them: saving again goes through.
+            page_forms = build(rapport, request.POST)
+            for name, form in page_forms.items():
+                if isinstance(form, forms.LignesDuRapport):
+                    page_forms[name] = forms.rebased(form)
         else:
             messages.error(request, "Le formulaire contient des erreurs : corrigez les champs signalés.")
     else:
@@ -117,7 +139,8 @@ def saisie_ii2(request, code, annee):
         }
 
     def write(locked, page_forms):
-        services.write_etudiants(locked, forms.ordered_rows(page_forms["lignes"]))
+        lignes = page_forms["lignes"]
+        services.write_etudiants(locked, forms.ordered_rows(lignes), lignes.posted_ids())
         services.write_partie_deux(locked, **page_forms["texte"].cleaned_data)
 
     return _rows_page(
@@ -147,7 +170,8 @@ def saisie_ii3(request, code, annee):
         }
 
     def write(locked, page_forms):
-        services.write_circonscriptions(locked, forms.ordered_rows(page_forms["lignes"]))
+        lignes = page_forms["lignes"]
+        services.write_circonscriptions(locked, forms.ordered_rows(lignes), lignes.posted_ids())
         services.write_partie_deux(locked, **page_forms["texte"].cleaned_data)
 
     return _rows_page(
@@ -192,7 +216,8 @@ def saisie_ii4(request, code, annee):
         services.write_partie_deux(locked, **data)
         if with_survey:
             enquete = {name: page_forms["enquete"].cleaned_data[name] for name in forms.EnqueteForm._meta.fields}
-            services.write_enquete(locked, enquete, forms.ordered_rows(page_forms["items"]))
+            items = page_forms["items"]
+            services.write_enquete(locked, enquete, forms.ordered_rows(items), items.posted_ids())
         else:
             services.write_enquete(locked, None, [])
 

@@ -81,20 +81,30 @@ def test_responsable_saves_unit_and_region_rows(org, client_for, rapport):
 
 
 def test_agent_writes_only_its_unit(org, client_for, rapport):
-    agent_cpam, other_cpam = org.cpams
-    response = client_for(org.user("agent")).post(
-        url(org),
-        {
-            "version": 0,
-            f"v-{agent_cpam.code}-domaine_acces_soins": "12",
-            f"v-{other_cpam.code}-domaine_acces_soins": "99",
-            "v-region-personnes_aidees_individuel": "99",
-            "evolution_nature_activites": "non",
-        },
-    )
-    assert response.status_code == 302
+    agent_cpam = org.cpams[0]
+    data = {"version": 0, f"v-{agent_cpam.code}-domaine_acces_soins": "12"}
+    assert client_for(org.user("agent")).post(url(org), data).status_code == 302
     assert valeur(rapport, "domaine_acces_soins", caisse=agent_cpam) == D(12)
     assert Valeur.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"v-CPAM-T12-domaine_acces_soins": "99"},  # another CPAM of the region
+        {"v-region-personnes_aidees_individuel": "99"},  # the region's row
+        {"evolution_nature_activites": "non"},  # the region's narrative
+    ],
+)
+def test_agent_posting_what_is_not_its_own_is_refused_and_nothing_is_written(org, client_for, rapport, extra):
+    assert org.cpams[1].code == "CPAM-T12"
+    data = {"version": 0, f"v-{org.cpams[0].code}-domaine_acces_soins": "12", **extra}
+    response = client_for(org.user("agent")).post(url(org), data)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "que vous ne pouvez pas saisir ici" in html and "Rien n&#x27;a été enregistré" in html
+    assert 'value="12"' in html  # what was typed in its own cell is kept
+    assert not Valeur.objects.exists()
     assert not hasattr(rapport, "partie_deux") or rapport.partie_deux.evolution_nature_activites == ""
 
 
