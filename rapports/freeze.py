@@ -109,15 +109,16 @@ def store(rapport, transition, numero, figee, pdf, reconstituee=False):
     return archive
 
 
-def freeze(rapport, transition, printer=print_pdf, reconstituee=False):
+def freeze(rapport, transition, printer=None, reconstituee=False):
     """Render and store the copy of `transition`, a transmission of `rapport` (whose state is now transmis).
 
-    `printer` turns the rendered copy into PDF bytes (the slow step, which tests replace). The caller's
-    transaction holds the report's row lock; if it fails afterwards, the caller deletes the returned archive's file.
+    `printer` turns the rendered copy into PDF bytes: `print_pdf`, looked up at each call so that tests may
+    replace this slow step. The caller's transaction holds the report's row lock; if it fails afterwards, the
+    caller deletes the returned archive's file.
     """
     numero = next_numero(rapport)
     figee = snapshot(rapport, numero, transition.date)
-    return store(rapport, transition, numero, figee, printer(figee), reconstituee)
+    return store(rapport, transition, numero, figee, (printer or print_pdf)(figee), reconstituee)
 
 
 def _copie_of(transition):
