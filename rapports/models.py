@@ -107,13 +107,24 @@ class CopieFigee(models.Model):
 
 
 class Commentaire(models.Model):
-    """A reviewer's comment on one section of a report."""
+    """A reviewer's comment on one section of a report, shown on that section's entry page until treated."""
 
     rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="commentaires")
     section = models.CharField("section", max_length=10)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.PROTECT)
     texte = models.TextField("commentaire")
     cree_le = models.DateTimeField("créé le", default=timezone.now)
+    # Set by the region's responsable once the fix is made: the reviewer sees it, the region's home drops it.
+    traite = models.BooleanField("traité", default=False)
+    traite_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="traité par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    traite_le = models.DateTimeField("traité le", null=True, blank=True)
 
     class Meta:
         verbose_name = "commentaire"
