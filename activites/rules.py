@@ -88,13 +88,16 @@ def _totals(values_by_unit):
     return totals
 
 
-def evaluate(rules, values_by_unit, *, donnees=(), labels=None, totals_niveau=None):
+def evaluate(rules, values_by_unit, *, donnees=(), labels=None, totals_niveau=None, refuses=()):
     """Check `values_by_unit` ({unit key: {code: Decimal}}) against `rules`.
 
     `donnees` are the codes a POSITIF rule without indicator applies to; `labels` {code: libellé} make
     the messages readable; `totals_niveau` overrides the level of errors found only on the totals.
+    `refuses` are the (unit, code) cells whose typed value was refused: a rule over such a cell is not checked
+    for that unit nor on the totals, since its figure is unknown (neither the refused text nor the old value).
     """
     labels = labels or {}
+    refuses = set(refuses)
     errors = []
     for rule in rules:
         if rule.nature == POSITIF:
@@ -107,12 +110,17 @@ def evaluate(rules, values_by_unit, *, donnees=(), labels=None, totals_niveau=No
                         errors.append(Erreur(unit, code, message, rule.niveau))
             continue
         broken_units = False
+        codes = {rule.code, *rule.termes}
+        unknown = {unit for unit, code in refuses if code in codes}
         for unit, figures in values_by_unit.items():
+            if unit in unknown:
+                continue
             message = _compare(rule, figures, labels)
             if message:
                 broken_units = True
                 errors.append(Erreur(unit, rule.code, message, rule.niveau))
-        codes = {rule.code, *rule.termes}
+        if unknown:
+            continue
         contributing = [
             u for u, figures in values_by_unit.items() if codes & {c for c, v in figures.items() if v is not None}
         ]
@@ -133,7 +141,7 @@ def errors_by_cell(errors):
     return cells
 
 
-def evaluate_rapport_values(values_by_unit, indicateurs, rules, *, totals_niveau=None):
+def evaluate_rapport_values(values_by_unit, indicateurs, rules, *, totals_niveau=None, refuses=()):
     """`evaluate` with the labels and données of a catalogue (a list of Indicateur)."""
     return evaluate(
         rules,
@@ -141,6 +149,7 @@ def evaluate_rapport_values(values_by_unit, indicateurs, rules, *, totals_niveau
         donnees=[i.code for i in indicateurs if not i.is_ratio],
         labels={i.code: i.libelle for i in indicateurs},
         totals_niveau=totals_niveau,
+        refuses=refuses,
     )
 
 

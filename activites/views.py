@@ -18,15 +18,40 @@ CELLULES_REFUSEES = (
     "rechargez la page."
 )
 TEXTE_REFUSE = "le texte « Évolution dans la nature des activités »"
+RIEN_ENREGISTRE = "Rien n'a été enregistré : {}. Les valeurs saisies sont conservées ci-dessous."
 
 
-def _save(request, rapport, section, write):
+def _cases(count, adjectif):
+    return f"{count} case{'s' if count > 1 else ''} {adjectif}{'s' if count > 1 else ''}"
+
+
+def _grid_refusal(grille, text_ok):
+    """« Rien n'a été enregistré : 3 cases à corriger » (and the narrative when it is refused too)."""
+    parts = []
+    if grille.a_corriger:
+        count = grille.a_corriger
+        parts.append(f"{count} case{'s' if count > 1 else ''} à corriger")
+    if not text_ok:
+        parts.append("le texte « Évolution dans la nature des activités » est à corriger")
+    return RIEN_ENREGISTRE.format(" ; ".join(parts))
+
+
+def _grid_saved(grille, text_changed):
+    """What the save wrote: « Section II.1 enregistrée : 3 cases modifiées. »"""
+    count = grille.changed
+    what = _cases(count, "modifiée") if count else "aucune case modifiée"
+    if text_changed:
+        what += ", texte « Évolution dans la nature des activités » modifié"
+    return f"Section II.1 enregistrée : {what}."
+
+
+def _save(request, rapport, section, write, saved=None):
     """save_section with the page's version; returns the refusal (bad or stale version, rows changed) or None."""
     try:
         save_section(rapport, section, request.POST.get("version"), write)
     except ConflitDeVersion as refusal:  # VersionInvalide (400), a stale page or its rows (409)
         return refusal
-    messages.success(request, SAVED.format(section))
+    messages.success(request, saved or SAVED.format(section))
     return None
 
 
@@ -69,18 +94,22 @@ def saisie_ii1(request, code, annee):
             status = 403 if grille.refused_forbidden else 400
         elif grid_ok and text_ok:
             units = grille.unit_by_key()
+            text_changed = texte.is_bound and any(
+                getattr(partie, name) != value for name, value in texte.cleaned_data.items()
+            )
 
             def write(locked):
                 services.write_valeurs(locked, grille.changes, units)
                 if texte.is_bound:
                     services.write_partie_deux(locked, **texte.cleaned_data)
 
-            conflit = _save(request, rapport, "II.1", write)
+            conflit = _save(request, rapport, "II.1", write, _grid_saved(grille, text_changed))
             if conflit is None:
                 suffix = f"?groupe={grille.groupe}" if grille.groupe else ""
                 return redirect(request.path + suffix)
-        elif not grid_ok:
-            messages.error(request, "Certaines valeurs ne sont pas enregistrées : corrigez les cellules signalées.")
+        else:
+            # All or nothing: one refused cell and the save writes nothing, the page keeps what was typed.
+            messages.error(request, _grid_refusal(grille, text_ok))
     return _render(
         request,
         contract,
@@ -90,7 +119,7 @@ def saisie_ii1(request, code, annee):
         status,
         grille=grille,
         tableaux=grille.tableaux(),
-        autres_erreurs=grille.other_errors(),
+        signalements=grille.signalements(),
         texte=texte,
         refus=refus,
         region_modifiable=contract.region_editable,

@@ -204,5 +204,23 @@
     recompute();
   }
 
+  // A finding's link ends with the cell's id (#cellule-…): focus that cell and mark it, on load and when the
+  // link points into the page already shown.
+  function target() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (id.indexOf("cellule-") !== 0) return;
+    var el = document.getElementById(id);
+    if (!el || !el.closest("form[data-grille]")) return;
+    document.querySelectorAll(".cellule-ciblee").forEach(function (td) { td.classList.remove("cellule-ciblee"); });
+    var td = el.closest("td");
+    if (td) td.classList.add("cellule-ciblee");
+    if (!el.matches("input, textarea, select, button, a[href]")) el.setAttribute("tabindex", "-1");
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "center", inline: "center" });
+    if (el.select) el.select();
+  }
+
   document.querySelectorAll("form[data-grille]").forEach(init);
+  target();
+  window.addEventListener("hashchange", target);
 })();

@@ -30,7 +30,9 @@ def test_totals_mismatch_blocks_the_transmission_and_links_to_the_cell(org, rapp
     messages = [e.message for e in ii1]
     assert any(m.startswith("Total de la région : « Personnes aidées individuellement » (100)") for m in messages)
     unit_error = next(e for e in ii1 if "objectifs totalement atteints" in e.message and "Total" not in e.message)
-    assert unit_error.url.endswith(f"/saisie/II-1/#cellule-{org.cpams[0].code}-objectifs_atteints")
+    # The link opens the cell's group of the grid and names the cell (grille.js focuses it).
+    target = f"/saisie/II-1/?groupe=accompagnements_termines#cellule-{org.cpams[0].code}-objectifs_atteints"
+    assert unit_error.url.endswith(target)
 
 
 @pytest.mark.parametrize("model", ["indicateur", "regle", "groupeindicateurs", "valeur"])

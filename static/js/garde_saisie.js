@@ -1,0 +1,90 @@
+/* Warns before leaving an entry page whose typed figures are not saved (loaded by rapports/saisie_base.html).
+
+   Guarded forms: those marked data-garde-saisie, and every form[method=post] of the page's <main> that has a
+   save button (a submit button marked data-enregistrer, named/valued « enregistrer », or labelled
+   « Enregistrer… »), so that the entry pages need no markup of their own. Typing, choosing or pasting in one
+   makes the page "modified"; submitting any form clears it (the answer says what was saved or refused). A page
+   that answers a refused save (data-garde-modifie on the form, or an error message) shows typed figures that
+   are not saved: it starts "modified". While modified, leaving by a link asks confirm() in French and leaving
+   otherwise (address bar, back, closing the tab) asks the browser's own confirmation. */
+(function () {
+  "use strict";
+
+  var MESSAGE = "Des valeurs saisies ne sont pas enregistrées. Quitter la page quand même ?";
+  var main = document.querySelector("main");
+  if (!main) return;
+
+  function isSaveButton(button) {
+    if (button.hasAttribute("data-enregistrer")) return true;
+    var words = [button.name, button.value, button.textContent].join(" ").trim().toLowerCase();
+    return /(^|\s)enregistrer/.test(words);
+  }
+
+  function guarded(form) {
+    if (form.hasAttribute("data-garde-saisie")) return true;
+    if ((form.getAttribute("method") || "").toLowerCase() !== "post") return false;
+    var submits = form.querySelectorAll("button:not([type]), button[type=submit], input[type=submit]");
+    return Array.prototype.some.call(submits, isSaveButton);
+  }
+
+  var forms = Array.prototype.filter.call(main.querySelectorAll("form"), guarded);
+  if (!forms.length) return;
+
+  var modified = false;
+  var leaving = false;
+
+  function markModified(event) {
+    var field = event.target;
+    if (field && field.type === "hidden") return;
+    modified = true;
+  }
+
+  forms.forEach(function (form) {
+    if (form.hasAttribute("data-garde-modifie")) modified = true;
+    form.addEventListener("input", markModified);
+    form.addEventListener("change", markModified);
+    form.addEventListener("paste", markModified);
+  });
+  if (main.querySelector(".messages .alert-danger")) modified = true;
+
+  // Submitting any form leaves the page on purpose; the answer tells what was kept. Listened to last (window,
+  // bubbling), so that a form another script stopped (a confirmation declined) keeps the page modified.
+  window.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;
+    leaving = true;
+    modified = false;
+  });
+
+  function navigatesAway(link) {
+    if (link.hasAttribute("download") || (link.target && link.target !== "_self")) return false;
+    var here = window.location.href.split("#")[0];
+    var there = link.href.split("#")[0];
+    // A link to a part of this very page (a finding's cell) keeps what was typed.
+    return !(there === here && link.href.indexOf("#") !== -1);
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!modified || event.defaultPrevented || event.button !== 0) return;
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;  // opens elsewhere
+    var link = event.target.closest("a[href]");
+    if (!link || !navigatesAway(link)) return;
+    // « Annuler les modifications » says it drops the typed figures: no question.
+    if (!link.hasAttribute("data-garde-libre") && !window.confirm(MESSAGE)) {
+      event.preventDefault();
+      return;
+    }
+    leaving = true;
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!modified || leaving) return;
+    event.preventDefault();
+    event.returnValue = MESSAGE;  // browsers show their own wording; some still need a value here
+    return MESSAGE;
+  });
+
+  // Back from the next page (bfcache): the question was answered, the figures were left behind on purpose.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) leaving = false;
+  });
+})();
