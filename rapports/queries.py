@@ -67,7 +67,11 @@ def a_faire(region, exercices, today=None):
         .select_related("caisse", "exercice")
         .prefetch_related(
             Prefetch("transitions", queryset=renvois, to_attr="renvois"),
-            Prefetch("commentaires", queryset=Commentaire.objects.select_related("auteur").order_by("-cree_le")),
+            # A comment leaves the home once the region marked it treated; it stays on its section's page.
+            Prefetch(
+                "commentaires",
+                queryset=Commentaire.objects.filter(traite=False).select_related("auteur").order_by("-cree_le"),
+            ),
         )
     }
     result = []
@@ -83,8 +87,51 @@ def a_faire(region, exercices, today=None):
             if state != EtatSection.COMPLET
         ]
         if rapport is not None:
-            item.commentaires = list(rapport.commentaires.all())
+            item.commentaires = [(c, entry_url(region, exercice, c.section)) for c in rapport.commentaires.all()]
             if rapport.etat == RapportAnnuel.Etat.RENVOYE and rapport.renvois:
                 item.renvoi = rapport.renvois[0]
         result.append(item)
     return result
+
+
+# --- The reviewers' home: reports waiting for them, reports waiting for their region --------------------------
+
+
+@dataclass
+class EnRevue:
+    """A report of the reviewers' home: transmis (`transition`: its last transmission) or renvoyé (its last return)."""
+
+    rapport: object
+    transition: object = None  # None when the state was set without a transition (by hand, by an old import)
+
+    @property
+    def date(self):
+        return self.transition.date if self.transition else self.rapport.modifie_le
+
+    @property
+    def numero(self):
+        archive = getattr(self.transition, "archive", None) if self.transition else None
+        return archive.numero if archive is not None else None
+
+
+def revue(regions):
+    """(à relire, renvoyés) of these regions: transmitted reports oldest transmission first, returned ones
+    oldest return first. Two queries whatever the number of regions and reports."""
+    Etat, Action = RapportAnnuel.Etat, Transition.Action
+    transitions = (
+        Transition.objects.filter(action__in=(Action.TRANSMETTRE, Action.RENVOYER))
+        .select_related("auteur", "archive")
+        .order_by("-date", "-pk")
+    )
+    rapports = (
+        RapportAnnuel.objects.filter(caisse__in=regions, etat__in=(Etat.TRANSMIS, Etat.RENVOYE))
+        .select_related("caisse", "exercice")
+        .prefetch_related(Prefetch("transitions", queryset=transitions, to_attr="dernieres"))
+    )
+    a_relire, renvoyes = [], []
+    for rapport in rapports:
+        action = Action.TRANSMETTRE if rapport.etat == Etat.TRANSMIS else Action.RENVOYER
+        last = next((t for t in rapport.dernieres if t.action == action), None)
+        (a_relire if rapport.etat == Etat.TRANSMIS else renvoyes).append(EnRevue(rapport, last))
+    order = lambda item: (item.date, item.rapport.caisse.code, item.rapport.exercice.annee)  # noqa: E731
+    return sorted(a_relire, key=order), sorted(renvoyes, key=order)
