@@ -3,6 +3,7 @@
 Without /usr/bin/chromium the tests are skipped with a visible notice, except in CI (CI=true) where that fails.
 """
 
+import io
 import os
 import shutil
 
@@ -42,6 +43,30 @@ def restore_migration_data():
 def migration_data(transactional_db):
     """Each transactional test ends by flushing every table, the data migrations' rows included: restore them first."""
     restore_migration_data()
+
+
+@pytest.fixture(scope="session")
+def stand_in_pdf():
+    """A real one-page PDF (WeasyPrint), printed once per run."""
+    from rapports.pdf import html_to_pdf
+
+    return html_to_pdf("<p>Copie figée de démonstration (tests navigateur)</p>")
+
+
+@pytest.fixture
+def demo(transactional_db, stand_in_pdf):
+    """The demo's users and data. Its frozen copies keep their real document and HTML but a stand-in PDF.
+
+    Printing the demo's dozen PDF/A-3b archives takes three quarters of the demo's minute, once per test; no
+    browser test opens a demo archive (the ones that read an archive transmit a report themselves, after this
+    fixture, with the real printer).
+    """
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("rapports.freeze.print_pdf", lambda figee: stand_in_pdf):
+        call_command("demo", stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ sees why on the home page, corrects and transmits again, the relecteur validates
 import re
 
 import pytest
-from django.core.management import call_command
 
 from caisses.models import RapportAnnuel
 from rapports.models import ArchivePDF, Transition
@@ -17,11 +16,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 REPORT = "/rapports/CARSAT-PL/2025"
 MOTIF = "Partie III : développez les perspectives pour 2026."
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def logout(page):

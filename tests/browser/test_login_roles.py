@@ -1,14 +1,8 @@
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import assert_accessible, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 EXPECTED_HOME = {

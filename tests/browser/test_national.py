@@ -1,16 +1,10 @@
 """The national view in a browser: reached from the relecteur's home page, sorted and filtered, accessible."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def region_names(page):

@@ -3,17 +3,11 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import assert_accessible, login
 from tests.rapports.conftest import import_example
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_report_page_is_accessible_with_its_charts(demo, page):
