@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UsernameField
 
+from .auth import send_invitation
 from .models import Caisse, Exercice, Membership, Site
 
 
@@ -58,8 +61,48 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class InvitationForm(forms.ModelForm):
+    """A new account without a password typed by the administrator: the user chooses it from the invitation."""
+
+    envoyer_invitation = forms.BooleanField(
+        label="Envoyer l'invitation par courriel",
+        required=False,
+        initial=True,
+        help_text="Le courriel contient un lien, valable un jour, pour choisir le mot de passe. "
+        "Sans invitation, le compte n'a pas de mot de passe : action « Envoyer une invitation » de la liste.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+        field_classes = {"username": UsernameField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("Un utilisateur porte déjà cet identifiant.")
+        return username
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    add_form = InvitationForm
+    add_form_template = "admin/change_form.html"  # not Django's « enter a username and password » page
+    add_fieldsets = [
+        (None, {"fields": ["username", "first_name", "last_name", "email", "envoyer_invitation"]}),
+    ]
+    actions = ["inviter"]
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "role", "is_active"]
     list_filter = ["membership__role", "is_active", "is_staff"]
@@ -69,3 +112,31 @@ class UserAdmin(BaseUserAdmin):
     def role(self, user):
         membership = getattr(user, "membership", None)
         return membership.get_role_display() if membership else "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the role is saved too: the new user may log in as soon as the password is chosen.
+        if not change and form.cleaned_data.get("envoyer_invitation"):
+            self._invite(request, [form.instance])
+
+    @admin.action(description="Envoyer une invitation (lien pour choisir le mot de passe)")
+    def inviter(self, request, queryset):
+        self._invite(request, queryset)
+
+    def _invite(self, request, users):
+        sent, without = [], []
+        for user in users:
+            if user.email and user.is_active:
+                send_invitation(user)
+                sent.append(user)
+            else:
+                without.append(user.get_username())
+        if sent:
+            names = ", ".join(f"{u.get_username()} ({u.email})" for u in sent)
+            self.message_user(request, f"Invitation envoyée à {names} : le lien est valable un jour.", messages.SUCCESS)
+        if without:
+            self.message_user(
+                request,
+                "Aucune invitation pour " + ", ".join(without) + " : compte sans adresse électronique ou inactif.",
+                messages.WARNING,
+            )

@@ -4,8 +4,11 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from .models import Caisse, Exercice, Membership, RapportAnnuel, Site
+from .plan import SECTION_HISTORY
 
 NATIONALE = ("CNAM", "Caisse nationale de l'Assurance Maladie")
 
@@ -66,9 +69,23 @@ def working_days(year):
     return max(weekdays - 9, 200)
 
 
+def due_date(year):
+    """The demo's due date of an exercice: the report of year N is transmitted by 30 April N+1."""
+    return datetime.date(year + 1, 4, 30)
+
+
+def current_year(today=None):
+    """The exercice being written today: the earliest whose due date is still ahead.
+
+    Until 30 April the reports of last year are due; from 1 May on, the year in progress is being written.
+    """
+    today = today or datetime.date.today()
+    return today.year - 1 if today <= due_date(today.year - 1) else today.year
+
+
 def demo_years(years, today=None):
-    """The last `years` complete years: in 2026 the reports being written are those of 2021–2025."""
-    last = (today or datetime.date.today()).year - 1
+    """The last `years` exercices up to the one being written (in December 2026: 2022–2026)."""
+    last = current_year(today)
     return list(range(last - years + 1, last + 1))
 
 
@@ -218,7 +235,7 @@ def build_demo(regions=3, years=5, cpams_per_region=None, progress=None):
         exercice, _ = Exercice.objects.update_or_create(
             annee=year,
             defaults={
-                "date_limite": datetime.date(year + 1, 4, 30),
+                "date_limite": due_date(year),
                 "jours_theoriques_travail": working_days(year),
                 "ouvert": True,
             },
@@ -258,7 +275,50 @@ def build_demo(regions=3, years=5, cpams_per_region=None, progress=None):
 
     for extend in DEMO_EXTENSIONS:
         extend(regions_built, exercices, progress=progress)
+    record_initial_entries(regions_built, exercices)
     return regions_built
+
+
+def _initial_entry_date(annee, now):
+    """When the demo says a report's figures were first entered: early the next year, never in the future."""
+    entered = timezone.make_aware(datetime.datetime(annee + 1, 2, 1, 9))
+    return min(entered, now - datetime.timedelta(minutes=5))
+
+
+def record_initial_entries(regions, exercices):
+    """Give every demo row without history its creation record, so each section's history starts somewhere.
+
+    The parts fill the demo with bulk_create, which writes no history: one bulk insert per tracked model here
+    (rows that already have a record are left alone, so a second run adds nothing). The author is the
+    region's responsable when the demo has one (else « système »), the date early in the following year.
+    """
+    rapports = {
+        r.pk: r
+        for r in RapportAnnuel.objects.filter(caisse__in=regions, exercice__in=exercices).select_related("exercice")
+    }
+    responsables = {
+        m.caisse_id: m.user
+        for m in Membership.objects.filter(role=Membership.Role.RESPONSABLE, caisse__in=regions).select_related("user")
+    }
+    now = timezone.now()
+    seen = set()
+    for entries in SECTION_HISTORY.values():
+        for entry in entries:
+            model, lookup = entry if isinstance(entry, tuple) else (entry, "rapport_id")
+            if model in seen:
+                continue
+            seen.add(model)
+            history = model.history.model
+            scope = {f"{lookup}__in": list(rapports)}
+            recorded = set(history.objects.filter(**scope).values_list("id", flat=True))
+            missing = [
+                o for o in model.objects.filter(**scope).annotate(demo_rapport_id=F(lookup)) if o.pk not in recorded
+            ]
+            for obj in missing:
+                rapport = rapports[obj.demo_rapport_id]
+                obj._history_date = _initial_entry_date(rapport.exercice.annee, now)
+                obj._history_user = responsables.get(rapport.caisse_id)
+            model.history.bulk_history_create(missing, batch_size=1000)
 
 
 # Later parts register functions (regions, exercices, progress) that add their figures to the demo set.

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from activites.models import ItemSatisfaction, Valeur
 from caisses.numbers import format_date, format_date_heure, format_nombre
 from caisses.plan import SECTION_HISTORY
 
@@ -46,7 +47,27 @@ def _entries(code):
         yield entry if isinstance(entry, tuple) else (entry, "rapport_id")
 
 
-def display_value(model_field, value):
+def decimal_text(value, places):
+    """A decimal as it was typed, in French: the column's padding zeros dropped, never more than `places`.
+
+    The database gives back 350.00 for a typed 350 and 12.50 for 12,5: the history shows « 350 » and « 12,5 ».
+    """
+    if not value.is_finite():
+        return VIDE
+    typed = max(-value.normalize().as_tuple().exponent, 0) if value else 0
+    return format_nombre(value, min(typed, places if places is not None else typed))
+
+
+def related_text(obj):
+    """A related object by its name as the pages show it (libellé or nom), without the codes of its str()."""
+    for attribute in ("libelle", "nom"):
+        text = getattr(obj, attribute, None)
+        if text:
+            return str(text)
+    return str(obj)
+
+
+def display_value(model_field, value, places=None):
     """A value as the entry pages show it: choices by label, numbers in French, empty as a dash."""
     if value is None or value == "":
         return VIDE
@@ -54,8 +75,10 @@ def display_value(model_field, value):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Oui" if value else "Non"
+    if model_field.many_to_one and not isinstance(value, int | str):
+        return related_text(value)
     if isinstance(value, Decimal):
-        return format_nombre(value, max(-value.as_tuple().exponent, 0))
+        return decimal_text(value, places if places is not None else getattr(model_field, "decimal_places", None))
     if isinstance(value, int):
         return format_nombre(value)
     if isinstance(value, datetime.datetime):
@@ -65,8 +88,38 @@ def display_value(model_field, value):
     return str(value)
 
 
+# Fields already named by the row or the page: a II.1 figure is « indicator — unit » (only its value changes),
+# a survey result belongs to the one survey of the report.
+IDENTITY = {Valeur: {"indicateur", "caisse", "site"}, ItemSatisfaction: {"enquete"}}
+
+
 def _tracked(model):
-    return [f for f in model._meta.concrete_fields if f.editable and not f.primary_key and f.name != "rapport"]
+    identity = IDENTITY.get(model, set())
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and f.name != "rapport" and f.name not in identity
+    ]
+
+
+def _valeur_label(record):
+    indicateur = record.indicateur
+    unit = record.caisse or record.site
+    where = related_text(unit) if unit is not None else "ensemble de la région"
+    return f"{indicateur.libelle} — {where}" if indicateur is not None else where
+
+
+def _field_label(model, model_field, record):
+    if model is Valeur and model_field.name == "valeur" and record.indicateur is not None:
+        return f"valeur ({record.indicateur.unite_mesure})"
+    return str(model_field.verbose_name)
+
+
+def _places(model, model_field, record):
+    """The decimals a figure may hold: an II.1 figure has its indicator's, any other its column's."""
+    if model is Valeur and model_field.name == "valeur" and record.indicateur is not None:
+        return record.indicateur.decimales
+    return None
 
 
 def _author(record):
@@ -78,6 +131,8 @@ def _author(record):
 
 def _label(model, record, rapport):
     """str() of the object as it was, without a query per row: related objects come from select_related."""
+    if model is Valeur:
+        return _valeur_label(record)
     instance = record.instance
     for fk in model._meta.concrete_fields:
         if fk.many_to_one:
@@ -85,7 +140,8 @@ def _label(model, record, rapport):
             if related is not None:
                 fk.set_cached_value(instance, related)
     try:
-        return str(instance)
+        # The page names the report already: « Effectif Assistants sociaux — Rapport CARSAT-PL 2026 » is shortened.
+        return str(instance).removesuffix(f" — {rapport}")
     except Exception:
         # A related object deleted since: fall back to a neutral label rather than break the page.
         return f"{model._meta.verbose_name} n° {record.id}"
@@ -96,19 +152,27 @@ def _creation(model, record):
     for f in _tracked(model):
         value = getattr(record, f.name, None) if f.many_to_one else getattr(record, f.attname)
         if value not in (None, ""):
-            changes.append(Changement(str(f.verbose_name), VIDE, display_value(f, value)))
+            label, places = _field_label(model, f, record), _places(model, f, record)
+            changes.append(Changement(label, VIDE, display_value(f, value, places)))
     return changes
 
 
 def _modification(model, record, previous):
     delta = record.diff_against(previous, foreign_keys_are_objs=True)
+    tracked = {f.name for f in _tracked(model)}
     changes = []
     for change in delta.changes:
         f = model._meta.get_field(change.field)
-        if f.name == "rapport" or f.primary_key or not f.editable:
+        if f.name not in tracked:
             continue
-        changes.append(Changement(str(f.verbose_name), display_value(f, change.old), display_value(f, change.new)))
+        label, places = _field_label(model, f, record), _places(model, f, record)
+        changes.append(Changement(label, display_value(f, change.old, places), display_value(f, change.new, places)))
     return changes
+
+
+def _capitalized(text):
+    """« Partie III (textes) », not str.capitalize()'s « Partie iii (textes) »."""
+    return text[:1].upper() + text[1:]
 
 
 def _same_save(old, new):
@@ -155,7 +219,7 @@ def section_history(rapport, code, limit=500):
                 auteur=_author(record),
                 type=record.history_type,
                 type_label=HISTORY_TYPES.get(record.history_type, record.history_type),
-                modele=str(model._meta.verbose_name).capitalize(),
+                modele=_capitalized(str(model._meta.verbose_name)),
                 objet=label,
                 changements=changes,
             )
