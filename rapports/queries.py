@@ -28,7 +28,11 @@ def archives_of(rapport):
 
 
 def commentaires_of(rapport):
-    return Commentaire.objects.filter(rapport_id=rapport.pk).select_related("auteur").order_by("-cree_le", "-pk")
+    return (
+        Commentaire.objects.filter(rapport_id=rapport.pk)
+        .select_related("auteur", "traite_par")
+        .order_by("-cree_le", "-pk")
+    )
 
 
 def last_motif(rapport):

@@ -21,5 +21,10 @@ urlpatterns = [
     path("<slug:code>/<int:annee>/archives/<int:numero>/", views_cycle.archive, name="rapport_archive"),
     path("<slug:code>/<int:annee>/historique/<str:section>/", views_cycle.historique, name="rapport_historique"),
     path("<slug:code>/<int:annee>/commentaires/", views_cycle.commenter, name="rapport_commenter"),
+    path(
+        "<slug:code>/<int:annee>/commentaires/<int:pk>/traite/",
+        views_cycle.commentaire_traite,
+        name="rapport_commentaire_traite",
+    ),
     path("<slug:code>/<int:annee>/import/", views_import.importer, name="rapport_import"),
 ]

@@ -2,29 +2,40 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from caisses.checks import validate_rapport
-from caisses.contract import contract_of
+from caisses.checks import entry_url, validate_rapport
+from caisses.contract import contract_for, contract_of
 from caisses.models import RapportAnnuel
 from caisses.plan import PLAN, SECTION_HISTORY, SECTIONS
 from caisses.scoping import can_review, get_rapport, require_review
 
-from . import freeze, lifecycle, queries
+from . import diff, freeze, lifecycle, queries
 from .audit import section_code, section_history, section_slug
 from .forms_cycle import CommentaireForm, MotifForm
 from .models import ArchivePDF, Commentaire, Transition
 
 Action = Transition.Action
 
+# What the page says after the redirect, naming the report (and the transmission's number, the PDF archived).
 SUCCES = {
-    Action.TRANSMETTRE: "Le rapport a été transmis à la caisse nationale. Le PDF transmis est archivé.",
-    Action.RENVOYER: "Le rapport a été renvoyé à la région pour correction.",
-    Action.VALIDER: "Le rapport a été validé.",
-    Action.ROUVRIR: "Le rapport a été rouvert : il est de nouveau en brouillon.",
+    Action.TRANSMETTRE: "Rapport {nom} transmis à la caisse nationale (transmission n° {numero}) ; le PDF transmis "
+    "est archivé.",
+    Action.RENVOYER: "Rapport {nom} renvoyé à la région pour correction ; elle voit le motif sur sa page d'accueil.",
+    Action.VALIDER: "Rapport {nom} validé (transmission n° {numero}).",
+    Action.ROUVRIR: "Rapport {nom} rouvert : il est de nouveau en brouillon.",
 }
+
+
+def succes(rapport, action):
+    numero = ArchivePDF.objects.filter(rapport_id=rapport.pk).order_by("-numero").values_list("numero", flat=True)
+    nom = f"{rapport.caisse.code} {rapport.exercice.annee}"
+    return SUCCES[action].format(nom=nom, numero=numero.first() or "—")
 
 
 def _transmission_page(request, rapport, *, refus=None, forms=None, status=200):
@@ -41,6 +52,8 @@ def _transmission_page(request, rapport, *, refus=None, forms=None, status=200):
         "transitions": list(queries.transitions_of(rapport)),
         "archives": list(queries.archives_of(rapport)),
         "commentaires": list(queries.commentaires_of(rapport)),
+        # What changed since the previous transmission: what a reviewer reads first.
+        "comparaison": diff.derniere_comparaison(rapport) if rapport.is_transmitted else None,
         "actions": actions,
         "erreurs": errors,
         "avertissements": warnings,
@@ -89,7 +102,7 @@ def _transition_view(action):
         except lifecycle.TransitionRefusee as refus:
             rapport.refresh_from_db(fields=["etat"])
             return _transmission_page(request, rapport, refus=refus, status=refus.status)
-        messages.success(request, SUCCES[action])
+        messages.success(request, succes(rapport, action))
         return redirect("rapport_transmission", code=rapport.caisse.code, annee=rapport.exercice.annee)
 
     view.__name__ = f"rapport_{action}"
@@ -129,8 +142,31 @@ def commenter(request, code, annee):
     Commentaire.objects.create(
         rapport=rapport, section=form.cleaned_data["section"], auteur=request.user, texte=form.cleaned_data["texte"]
     )
-    messages.success(request, "Votre commentaire est enregistré ; la région le voit sur sa page d'accueil.")
+    messages.success(
+        request,
+        f"Votre commentaire sur la section {form.cleaned_data['section']} est enregistré ; la région le voit sur sa "
+        "page d'accueil et sur la page de saisie de cette section.",
+    )
     return redirect("rapport_transmission", code=rapport.caisse.code, annee=rapport.exercice.annee)
+
+
+@login_required
+@require_POST
+def commentaire_traite(request, code, annee, pk):
+    """The region says a reviewer's comment is dealt with: it leaves the region's home, the reviewer sees it treated."""
+    contract = contract_for(request, code, annee)
+    if not contract.region_rights:
+        raise PermissionDenied("Seul le responsable régional indique qu'un commentaire est traité.")
+    rapport = contract.rapport
+    commentaire = get_object_or_404(Commentaire, pk=pk, rapport_id=rapport.pk)
+    if not commentaire.traite:
+        commentaire.traite, commentaire.traite_par, commentaire.traite_le = True, request.user, timezone.now()
+        commentaire.save(update_fields=["traite", "traite_par", "traite_le"])
+    messages.success(request, f"Le commentaire sur la section {commentaire.section} est marqué comme traité.")
+    target = entry_url(rapport, commentaire.section) or reverse(
+        "rapport_transmission", kwargs={"code": rapport.caisse.code, "annee": rapport.exercice.annee}
+    )
+    return redirect(f"{target}#commentaires-section")
 
 
 @login_required
