@@ -5,11 +5,9 @@ tables are model formsets of one report's rows: the page must send back the rows
 (`MAX_LIGNES`), none of another report, each once.
 """
 
-from decimal import Decimal
-
 from django import forms
-from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
 
+from caisses.fields import NombreField
 from caisses.limits import TEXTE_LONG, bounds_of
 
 from .models import Circonscription, EnqueteSatisfaction, Etudiant, ItemSatisfaction
@@ -35,17 +33,14 @@ def _text(label, rows=5, help_text=""):
 
 
 def bounded(db_field, field):
-    """`field` (the form field of model field `db_field`) checked by the model's Bound alone.
+    """`field` (the form field of model field `db_field`) as a French number field when it is a bounded figure.
 
-    Django would add its own minimum, maximum and digits checks: three messages for one mistake.
+    Figures declared with caisses.limits get caisses.fields' NombreField / EntierField from their model field
+    (« 2,5 », « 1 234 »), checked by the model's Bound alone: one message for one mistake.
     """
     bound = bounds_of(db_field.model, db_field.name) if field is not None else None
-    if bound is None:
-        return field
-    redundant = (MinValueValidator, MaxValueValidator, DecimalValidator)
-    field.validators = [v for v in field.validators if not isinstance(v, redundant)] + bound.validators()
-    step = str(Decimal(1).scaleb(-bound.places))
-    field.widget.attrs.update({"min": str(bound.minimum), "max": str(bound.maximum), "step": step})
+    if bound is not None and not isinstance(field, NombreField):
+        raise TypeError(f"{db_field} declares a bound but its form field does not read French numbers")
     return field
 
 
@@ -86,6 +81,11 @@ class LignesDuRapport(forms.BaseModelFormSet):
         return {form.instance.pk for form in self.initial_forms if form.instance.pk is not None}
 
 
+def _as_typed(field, value):
+    """A saved value as its input shows it (« 2,5 », not "2.50")."""
+    return "" if value is None else str(field.prepare_value(value))
+
+
 def rebased(formset):
     """After a refusal (stale page, rows changed): the posted rows laid over the report's rows now.
 
@@ -108,7 +108,7 @@ def rebased(formset):
             typed.append(raw)
     data = {}
     for i, obj in enumerate(current):
-        as_saved = {name: "" if getattr(obj, name) is None else str(getattr(obj, name)) for name in names}
+        as_saved = {name: _as_typed(formset.form.base_fields[name], getattr(obj, name)) for name in names}
         raw, deleted = posted.get(str(obj.pk), (as_saved, None))
         data.update({f"{prefix}-{i}-{name}": value for name, value in raw.items()}, **{f"{prefix}-{i}-id": obj.pk})
         if deleted:

@@ -2,7 +2,8 @@
 
 A model field declares its bound with the field factories below (`count_field`, `decimal_field`); the bound
 travels with the field as its validators and its `max_digits`, so that:
-- model forms and the Django admin refuse out-of-range values with the French messages below;
+- model forms and the Django admin get the French number fields of caisses.fields (« 1 234,5 » accepted) and
+  refuse out-of-range values with the French messages below;
 - the II.1 grid, the interchange import and the commands ask `bounds_of(model, field_name)` (or the `Bound`
   itself) and get the same limits and the same message;
 - nothing the database cannot hold ever reaches it (SQLite would store a Decimal too long for its column and
@@ -113,15 +114,47 @@ TEXTE = 5_000  # a comment on a row
 TEXTE_LONG = 200_000  # a narrative (Part II texts, Part III)
 
 
+def _bound_of(field):
+    return next((v.bound for v in field.validators if isinstance(v, BoundValidator)), None)
+
+
+class FrenchNumberMixin:
+    """A model field whose form field is one of caisses.fields' (« 1 234,5 »), checked by the field's Bound.
+
+    deconstruct() names the plain Django field: the form field is no part of the schema, so no migration.
+    """
+
+    form_class_name = ""
+    django_path = ""
+
+    def formfield(self, **kwargs):
+        from . import fields
+
+        form_class = getattr(fields, self.form_class_name)
+        return super().formfield(**{"form_class": form_class, "bound": _bound_of(self), **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, self.django_path, args, kwargs
+
+
+class CountField(FrenchNumberMixin, models.PositiveIntegerField):
+    form_class_name, django_path = "EntierField", "django.db.models.PositiveIntegerField"
+
+
+class BoundDecimalField(FrenchNumberMixin, models.DecimalField):
+    form_class_name, django_path = "NombreField", "django.db.models.DecimalField"
+
+
 def count_field(verbose_name, bound=NOMBRE, **kwargs):
     """A whole-number field bounded by `bound` (a PositiveIntegerField: every bound here fits in 32 bits)."""
     assert bound.places == 0 and bound.maximum <= 2_147_483_647
-    return models.PositiveIntegerField(verbose_name, validators=bound.validators(), **kwargs)
+    return CountField(verbose_name, validators=bound.validators(), **kwargs)
 
 
 def decimal_field(verbose_name, bound, **kwargs):
     """A decimal field whose column holds exactly the bound (max_digits from the bound)."""
-    return models.DecimalField(
+    return BoundDecimalField(
         verbose_name,
         max_digits=bound.max_digits,
         decimal_places=bound.places,

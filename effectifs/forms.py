@@ -13,6 +13,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.utils.text import capfirst
 
+from caisses.fields import EntierField, NombreField, NombreInput
 from caisses.limits import bounds_of
 
 from .models import (
@@ -29,44 +30,17 @@ from .models import (
     ReunionAutreService,
 )
 
-SPACES = str.maketrans("", "", " \u00a0\u202f")  # French thousands separators, as people type them
-
-
-class FrenchDecimalField(forms.DecimalField):
-    """6,8 or 6.8, and 1 234,5 with its thousands spaces."""
-
-    def to_python(self, value):
-        return super().to_python(value.translate(SPACES) if isinstance(value, str) else value)
-
-
-class FrenchIntegerField(forms.IntegerField):
-    def to_python(self, value):
-        return super().to_python(value.translate(SPACES) if isinstance(value, str) else value)
+NUM = {"class": "form-control form-control-sm num"}
 
 
 def decimal_field(label, bound, required=True, help_text=""):
-    """A decimal typed the French way (6,8) or the English way (6.8), refused outside `bound`."""
-    return FrenchDecimalField(
-        label=label,
-        required=required,
-        localize=True,
-        help_text=help_text,
-        validators=bound.validators(),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control form-control-sm num"}),
-        error_messages={"invalid": "Saisissez un nombre (par exemple 6,8)."},
-    )
+    """A decimal typed the French way (« 1 234,5 », « 6,8 » or « 6.8 »), refused outside `bound`."""
+    return NombreField(label=label, required=required, help_text=help_text, bound=bound, widget=NombreInput(NUM))
 
 
 def count_field(label, bound, required=True):
-    return FrenchIntegerField(
-        label=label,
-        required=required,
-        validators=bound.validators(),
-        widget=forms.NumberInput(
-            attrs={"class": "form-control form-control-sm num", "min": int(bound.minimum), "max": int(bound.maximum)}
-        ),
-        error_messages={"invalid": "Saisissez un nombre entier."},
-    )
+    """A count (« 1 234 »); « 2,5 » is refused: « Saisissez un nombre entier. »"""
+    return EntierField(label=label, required=required, bound=bound, widget=NombreInput(NUM))
 
 
 def text_field(label, max_length=None, required=True, textarea=False):

@@ -77,3 +77,73 @@ def test_datetimes_in_paris_time(settings):
     winter = datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
     assert format_date_heure(winter) == "16/01/2026 à 00:30"
     assert format_date(winter) == "16/01/2026"
+
+
+# --- Precision entered, and evolutions in points or in % -----------------------------------------------------
+
+
+def test_format_saisi_prints_the_precision_entered():
+    from caisses.limits import POURCENTAGE
+    from caisses.numbers import format_pourcent_saisi, format_saisi
+
+    assert format_saisi(Decimal("31.47"), 2) == "31,47"
+    assert format_saisi(Decimal("31.50"), 2) == "31,5"
+    assert format_saisi(Decimal("350.00"), 2) == "350"
+    assert format_saisi(Decimal("1E+2")) == "100"  # never exponent notation
+    assert format_saisi(Decimal("1.2E+5")) == f"120{NBSP}000"
+    assert format_saisi(Decimal("1234.50")) == f"1{NBSP}234,5"
+    assert format_saisi(Decimal("1234.50"), grouped=False) == "1234,5"
+    assert format_saisi(25948) == f"25{NBSP}948"  # a count never prints decimals
+    assert format_saisi(Decimal("0.00"), 2) == "0"
+    assert format_saisi(Decimal("2.345"), 2) == "2,35"  # capped at the field's places
+    assert format_saisi(None) == "—" and format_saisi(None, empty="") == ""
+    assert format_pourcent_saisi(Decimal("31.47"), POURCENTAGE) == f"31,47{NBSP}%"
+    assert format_pourcent_saisi(Decimal("31.50"), POURCENTAGE) == f"31,5{NBSP}%"
+    assert format_pourcent_saisi(None) == "non calculable"
+
+
+def test_variation_of_a_rate_is_in_points():
+    from caisses.numbers import TAUX, format_variation
+
+    # 70,9 % vs 75,6 %: -4,7 points, not -6,19 %.
+    assert format_variation(Decimal("70.9"), Decimal("75.6"), TAUX) == f"-4,7{NBSP}pts"
+    assert format_variation(Decimal("31.2"), Decimal("30"), TAUX) == f"+1,2{NBSP}pt"
+    assert format_variation(Decimal("31"), Decimal("30"), TAUX) == f"+1,0{NBSP}pt"
+    assert format_variation(Decimal("28"), Decimal("30"), TAUX) == f"-2,0{NBSP}pts"
+    assert format_variation(Decimal("30"), Decimal("30"), TAUX) == f"0,0{NBSP}pt"
+    assert format_variation(Decimal("31.47"), Decimal("30"), TAUX, decimals=2) == f"+1,47{NBSP}pt"
+
+
+def test_points_are_the_difference_of_the_rates_as_printed():
+    from caisses.numbers import TAUX, format_pourcent, format_variation
+
+    # 70,94 % prints 70,9 %, 75,56 % prints 75,6 %: the reader subtracts 4,7, not 4,62.
+    n, n1 = Decimal("70.94"), Decimal("75.56")
+    assert (format_pourcent(n), format_pourcent(n1)) == (f"70,9{NBSP}%", f"75,6{NBSP}%")
+    assert format_variation(n, n1, TAUX) == f"-4,7{NBSP}pts"
+
+
+def test_variation_of_a_count_is_relative():
+    from caisses.numbers import NOMBRE, format_variation
+
+    assert format_variation(Decimal("993"), Decimal("1000"), NOMBRE) == f"-0,70{NBSP}%"
+    assert format_variation(Decimal("993"), Decimal("1000"), NOMBRE, decimals=1) == f"-0,7{NBSP}%"
+    assert format_variation(110, 100) == f"+10,00{NBSP}%"
+
+
+def test_variation_non_calculable():
+    from caisses.numbers import NOMBRE, TAUX, format_variation
+
+    assert format_variation(10, 0, NOMBRE) == "non calculable"
+    assert format_variation(10, None, NOMBRE) == "non calculable"
+    assert format_variation(None, 10, TAUX) == "non calculable"
+    assert format_variation(10, None, TAUX) == "non calculable"
+    # A rate of 0 % in N−1 is a rate: 0 % → 5 % is +5 points.
+    assert format_variation(5, 0, TAUX) == f"+5,0{NBSP}pts"
+
+
+def test_kind_of_a_figure():
+    from caisses.numbers import NOMBRE, TAUX, kind_of
+
+    assert kind_of("%") == TAUX and kind_of("taux (%)") == TAUX and kind_of("", is_ratio=True) == TAUX
+    assert kind_of("personnes") == NOMBRE and kind_of("") == NOMBRE

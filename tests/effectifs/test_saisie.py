@@ -87,7 +87,7 @@ def test_invalid_values_keep_everything_typed_with_french_errors(org, responsabl
     assert response.status_code == 200
     html = response.content.decode()
     assert "Valeur hors limites (effectif) : saisissez un nombre entre 0 et 100\u00a0000." in html
-    assert "Saisissez un nombre (par exemple 6,8)." in html
+    assert "Saisissez un nombre (par exemple 1 234 ou 12,5)." in html
     assert "Valeur hors limites (âge) : saisissez un nombre entre 18 et 70." in html
     assert 'value="abc"' in html and 'value="-3"' in html and 'value="19,4"' in html
     assert "is-invalid" in html
