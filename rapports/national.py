@@ -224,6 +224,13 @@ def totaux_nationaux(synthese):
     ]
 
 
+def variation_texte(n, n1, is_rate, decimals=1):
+    """A rate's evolution in points (at the rate's printed decimals), a count's or an amount's in %."""
+    if is_rate:
+        return numbers.format_variation(n, n1, numbers.TAUX, decimals)
+    return numbers.format_variation(n, n1, numbers.NOMBRE)
+
+
 def tableau_totaux(synthese):
     from .report import Tableau
 
@@ -234,7 +241,7 @@ def tableau_totaux(synthese):
     return Tableau(
         colonnes=[("Chiffre clé", False), (str(annee), True), (str(annee - 1), True), ("Évolution", True)],
         lignes=[
-            [label, fmt(n, decimals, rate), fmt(n1, decimals, rate), numbers.format_evolution(n, n1)]
+            [label, fmt(n, decimals, rate), fmt(n1, decimals, rate), variation_texte(n, n1, rate, decimals)]
             for label, n, n1, decimals, rate in totaux_nationaux(synthese)
         ],
         legende=f"Totaux et ratios nationaux, exercice {annee} et {annee - 1} (ratios calculés sur les totaux)",

@@ -38,6 +38,11 @@ def _number_format(decimals):
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
+def _points_format(decimals):
+    body = "0" + ("." + "0" * decimals if decimals else "")
+    return f"+{body};-{body};{body}"
+
+
 def _percent_format(decimals, signed=False):
     body = "0" + ("." + "0" * decimals if decimals else "") + "%"
     return f"+{body};-{body};{body}" if signed else body
@@ -68,6 +73,8 @@ def _set_column(cell, colonne, value):
         set_number(cell, value, _percent_format(colonne.decimales), percent=True)
     elif colonne.format == "evolution":
         set_number(cell, value, _percent_format(colonne.decimales, signed=True), percent=True)
+    elif colonne.format == "points":
+        set_number(cell, value, _points_format(colonne.decimales))
     elif colonne.numerique:
         set_number(cell, value, _number_format(colonne.decimales))
     else:
@@ -94,7 +101,7 @@ def sheet_synthese(ws, synthese, lignes):
     _header(
         ws,
         [
-            *(c.libelle for c in cols),
+            *(c.libelle + (" (pts)" if c.format == "points" else "") for c in cols),
             "Date limite de transmission",
             *(f"Section {code}" for code in section_codes),
         ],
@@ -169,14 +176,15 @@ def _csv_cell(colonne, value):
 
 
 def csv_text_content(synthese, lignes):
-    """The Synthèse table as CSV: UTF-8 with BOM, ";" separated, percentages as numbers (column says "%")."""
+    """The Synthèse table as CSV: UTF-8 with BOM, ";" separated, percentages and points as numbers that French
+    Excel reads (the column says "%" or "pts": a count's evolution is relative, a rate's a difference in points)."""
     cols = colonnes(synthese.annee)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    percent = ("pourcent", "evolution")
+    unites = {"pourcent": " (%)", "evolution": " (%)", "points": " (pts)"}
     writer.writerow(
         [
-            *(csv_text(c.libelle + (" (%)" if c.format in percent else "")) for c in cols),
+            *(csv_text(c.libelle + unites.get(c.format, "")) for c in cols),
             "Date limite de transmission",
             *(f"Section {code}" for code in SECTIONS),
         ]

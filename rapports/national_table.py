@@ -10,7 +10,7 @@ class Colonne:
     cle: str  # the ?tri= value
     libelle: str
     valeur: object  # LigneRegion → raw value (str, bool, int, Decimal or None): sort key and spreadsheet cell
-    format: str = "texte"  # texte, oui_non, nombre, pourcent, evolution
+    format: str = "texte"  # texte, oui_non, nombre, pourcent, evolution (relative, in %), points (of a rate)
     decimales: int = 0
     total: object = None  # SyntheseNationale → raw value of the national row, or None
     affiche: object = None  # LigneRegion → text, when the raw value alone cannot say it (evolution)
@@ -27,6 +27,8 @@ class Colonne:
             return "Oui" if value else "Non"
         if self.format == "pourcent":
             return numbers.format_pourcent(value, self.decimales)
+        if self.format == "points":
+            return numbers.format_points(value, self.decimales)
         if self.format in ("nombre", "evolution"):
             return numbers.format_nombre(value, self.decimales)
         return "" if value is None else str(value)
@@ -38,6 +40,11 @@ class Colonne:
         if self.affiche_total:
             return self.affiche_total(synthese)
         return self.texte(self.total(synthese)) if self.total else ""
+
+
+def points(n, n1):
+    """The evolution of a rate printed at 1 decimal, in points (caisses.numbers.variation)."""
+    return numbers.variation(n, n1, numbers.TAUX, 1)
 
 
 def colonnes(annee):
@@ -75,8 +82,8 @@ def colonnes(annee):
             "evolution",
             2,
             total=lambda s: numbers.evolution(s.total.personnes_aidees, s.total_n1.personnes_aidees),
-            affiche=lambda r: numbers.format_evolution(r.n.personnes_aidees, r.n1.personnes_aidees),
-            affiche_total=lambda s: numbers.format_evolution(s.total.personnes_aidees, s.total_n1.personnes_aidees),
+            affiche=lambda r: numbers.format_variation(r.n.personnes_aidees, r.n1.personnes_aidees),
+            affiche_total=lambda s: numbers.format_variation(s.total.personnes_aidees, s.total_n1.personnes_aidees),
         ),
         Colonne(
             "individuel",
@@ -111,6 +118,23 @@ def colonnes(annee):
             "pourcent",
             1,
             total=lambda s: s.total.taux_formation,
+        ),
+        Colonne(
+            "formation_n1",
+            f"Temps passé en formation {n1}",
+            lambda r: r.n1.taux_formation,
+            "pourcent",
+            1,
+            total=lambda s: s.total_n1.taux_formation,
+            sur_page=False,
+        ),
+        Colonne(
+            "evolution_formation",
+            f"Évolution du temps passé en formation {n1}–{annee}",
+            lambda r: points(r.n.taux_formation, r.n1.taux_formation),
+            "points",
+            1,
+            total=lambda s: points(s.total.taux_formation, s.total_n1.taux_formation),
         ),
         Colonne(
             "par_etp",
