@@ -138,6 +138,7 @@ class Comparaison:
     numero_apres: int | None
     chiffres: list = field(default_factory=list)
     textes: list = field(default_factory=list)
+    comparable: bool = True  # False: the previous transmission predates the frozen copies
 
     @property
     def premiere(self):
@@ -145,7 +146,7 @@ class Comparaison:
 
     @property
     def identiques(self):
-        return not self.premiere and not self.chiffres and not self.textes
+        return self.comparable and not self.premiere and not self.chiffres and not self.textes
 
 
 class Libelles:
@@ -155,13 +156,17 @@ class Libelles:
         from activites.models import Indicateur
         from effectifs.models import Categorie
 
+        self.categories = dict(Categorie.objects.values_list("code", "libelle"))
+        self.indicateurs = {i.code: i for i in Indicateur.objects.only("code", "libelle", "decimales")}
         self.unites = {}
-        for document in documents:
+        self.lire_unites(*documents)
+
+    def lire_unites(self, *documents):
+        # The later document first: a unit renamed between two transmissions reads under its newer name.
+        for document in reversed(documents):
             for item in [*document.get("caisses_primaires", []), *document.get("sites", [])]:
                 if isinstance(item, dict) and item.get("code"):
                     self.unites.setdefault(item["code"], item.get("nom") or item["code"])
-        self.categories = dict(Categorie.objects.values_list("code", "libelle"))
-        self.indicateurs = {i.code: i for i in Indicateur.objects.only("code", "libelle", "decimales")}
 
     def code(self, key, value):
         if value is None:
@@ -297,9 +302,12 @@ def _is_text(old, new):
     return any(isinstance(v, str) and not re.fullmatch(r"-?\d+(\.\d+)?|\d{4}-\d{2}-\d{2}", v) for v in (old, new) if v)
 
 
-def compare_documents(avant, apres):
+def compare_documents(avant, apres, libelles=None):
     """[Changement] of figures and of texts between two documents (dicts), in the plan's order."""
-    libelles = Libelles(avant, apres)
+    if libelles is None:
+        libelles = Libelles(avant, apres)
+    else:
+        libelles.lire_unites(avant, apres)
     old, new = flatten(avant, libelles), flatten(apres, libelles)
     chiffres, textes = [], []
     for path in [*new, *(p for p in old if p not in new)]:
@@ -326,17 +334,23 @@ def compare_documents(avant, apres):
 
 
 def derniere_comparaison(rapport):
-    """Comparaison of the report's two latest transmissions (their frozen documents), or None if never sent."""
+    """Comparaison of the report's two latest transmissions (their frozen documents), or None if never sent.
+
+    Four queries whatever the report's history (the catalogues' labels are read even for a first transmission,
+    so that the page's count does not depend on it).
+    """
     archives = list(ArchivePDF.objects.filter(rapport_id=rapport.pk).select_related("copie").order_by("-numero")[:2])
     if not archives:
         return None
+    libelles = Libelles()
     latest = archives[0]
     if len(archives) == 1:
         return Comparaison(None, latest.numero)
     previous = archives[1]
     copies = [getattr(a, "copie", None) for a in (previous, latest)]
     if any(c is None for c in copies):
-        # A transmission older than the frozen copies: nothing reliable to compare with.
-        return Comparaison(None, latest.numero)
-    chiffres, textes = compare_documents(json.loads(copies[0].document), json.loads(copies[1].document))
+        # A transmission older than the frozen copies: no document as sent to compare with.
+        return Comparaison(previous.numero, latest.numero, comparable=False)
+    avant, apres = json.loads(copies[0].document), json.loads(copies[1].document)
+    chiffres, textes = compare_documents(avant, apres, libelles)
     return Comparaison(previous.numero, latest.numero, chiffres, textes)

@@ -125,3 +125,19 @@ def test_derniere_comparaison_of_two_transmissions_and_of_the_first(org, documen
     assert (change.avant, change.apres) == ("640", "700")
     _transmission(rapport, user, 3, apres)
     assert diff.derniere_comparaison(rapport).identiques
+
+
+def test_a_previous_transmission_without_frozen_copy_is_not_compared(org, documents):
+    avant, _ = documents
+    rapport = RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice, etat="transmis")
+    user = org.user("responsable")
+    transition = Transition.objects.create(
+        rapport=rapport, action="transmettre", etat_avant="brouillon", etat_apres="transmis", auteur=user
+    )
+    ArchivePDF.objects.create(
+        rapport=rapport, transition=transition, numero=1, fichier="x.pdf", sha256="0" * 64, taille=1
+    )
+    _transmission(rapport, user, 2, avant)
+    comparison = diff.derniere_comparaison(rapport)
+    assert not comparison.comparable and not comparison.premiere and not comparison.identiques
+    assert comparison.numero_avant == 1 and comparison.chiffres == []
