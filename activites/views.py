@@ -37,12 +37,12 @@ def _grid_refusal(grille, text_ok):
 
 
 def _grid_saved(grille, text_changed):
-    """What the save wrote: « Section II.1 enregistrée : 3 cases modifiées. »"""
+    """What the save wrote: « … sont enregistrées. 3 cases modifiées. »"""
     count = grille.changed
     what = _cases(count, "modifiée") if count else "aucune case modifiée"
     if text_changed:
         what += ", texte « Évolution dans la nature des activités » modifié"
-    return f"Section II.1 enregistrée : {what}."
+    return f"{SAVED.format('II.1')} {what[0].upper()}{what[1:]}."
 
 
 def _save(request, rapport, section, write, saved=None):

@@ -65,11 +65,11 @@ def test_success_says_how_many_cells_were_saved(org, client_for, rapport):
     cpam = org.cpams[0].code
     data = {f"v-{cpam}-domaine_acces_soins": "1 200", f"v-{cpam}-domaine_retour_emploi": "7"}
     response = client.post(url(org), {"version": 0, **data}, follow=True)
-    assert "Section II.1 enregistrée : 2 cases modifiées." in response.content.decode()
+    assert "Les modifications de la section II.1 sont enregistrées. 2 cases modifiées." in response.content.decode()
     data[f"v-{cpam}-domaine_retour_emploi"] = "8"
     response = client.post(url(org), {"version": 1, **data}, follow=True)
     html = response.content.decode()
-    assert "Section II.1 enregistrée : 1 case modifiée." in html
+    assert "Les modifications de la section II.1 sont enregistrées. 1 case modifiée." in html
     assert "data-garde-modifie" not in html
     assert Valeur.objects.get(indicateur__code="domaine_retour_emploi").valeur == D(8)
 
@@ -108,3 +108,11 @@ def test_an_error_on_a_row_the_save_does_not_touch_does_not_block_it(org, client
     response = client.post(url(org), {"version": 0, f"v-{org.cpams[0].code}-accompagnements_termines": "5"})
     assert response.status_code == 302
     assert Valeur.objects.filter(caisse=org.cpams[0]).count() == 1
+
+
+def test_success_names_the_narrative_when_only_it_changed(org, client_for, rapport):
+    data = {"version": 0, "evolution_nature_activites": "Plus d'offres de service."}
+    response = client_for(org.user("responsable")).post(url(org), data, follow=True)
+    html = unescape(response.content.decode())
+    expected = "sont enregistrées. Aucune case modifiée, texte « Évolution dans la nature des activités » modifié."
+    assert expected in html
