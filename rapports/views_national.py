@@ -135,6 +135,8 @@ def national_pdf_html(synthese, lignes):
             "sections": SECTIONS.values(),
             "totaux": national.tableau_totaux(synthese),
             "graphiques": national.graphiques(synthese, lignes),
+            # The totals count every region: those whose report is not transmitted are named as provisional.
+            "brouillons": [ligne for ligne in synthese.lignes if not ligne.rapport.is_transmitted],
         },
     )
 
