@@ -120,14 +120,15 @@ def cache_key(rapport):
     Beyond the report's state and data version (moved by every write through caisses.guard), the page reads: the
     earlier reports behind the N−1 column and the 5-year charts; the exercices of those years (working days, due
     date, which years exist); the region, its CPAMs and its sites (names, addresses, hours, état des locaux); the
-    categories; the catalogue (groups, indicators, rules); Part III; and the code, templates and CSS that make it.
+    categories; the catalogue (groups, indicators, rules); Part III; the report's transitions (the cover's dates);
+    and the code, templates and CSS that make it.
     A transmitted report's PDF is never taken from here: its archived copy is (rapports.freeze).
     """
     from activites.models import GroupeIndicateurs, Indicateur, Regle
     from caisses.models import Caisse, Exercice, Site
     from effectifs.models import Categorie
 
-    from .models import PartieTrois
+    from .models import PartieTrois, Transition
     from .report import CHART_YEARS
 
     region, annee = rapport.caisse_id, rapport.exercice.annee
@@ -151,6 +152,8 @@ def cache_key(rapport):
         list(Regle.objects.order_by("pk").values_list()),
         list(Regle.termes.through.objects.order_by("pk").values_list()),
         list(PartieTrois.objects.filter(rapport_id=rapport.pk).values_list("pk", "observations")),
+        # The cover's dates and transmission n° (a report returned twice keeps its state but not its dates).
+        list(Transition.objects.filter(rapport_id=rapport.pk).order_by("pk").values_list("pk", "action", "date")),
         layout_version(),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
