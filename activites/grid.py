@@ -12,42 +12,13 @@ vous »; the region's row (and its totals) belongs to the responsable régional,
 and both show to an agent as information, never as the agent's red error.
 """
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 
-from caisses.numbers import format_nombre
+from caisses.numbers import NombreInvalide, format_nombre, parse_nombre
 
 from . import aggregation, queries, rules
-
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-
-
-class NombreInvalide(ValueError):
-    pass
-
-
-def parse_nombre(text, bound=None):
-    """A French-typed number ("1 234", "12,5") → Decimal; "" → None; else NombreInvalide (French).
-
-    With `bound` (caisses.limits.Bound), a number outside it, or with more decimals, is refused too.
-    """
-    text = _SPACES.sub("", text or "")
-    if not text:
-        return None
-    text = text.replace(",", ".")
-    if text.count(".") > 1 or not re.fullmatch(r"[-+]?\d*\.?\d+|[-+]?\d+\.", text):
-        raise NombreInvalide("Saisissez un nombre (par exemple 1 234 ou 12,5).")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise NombreInvalide("Saisissez un nombre (par exemple 1 234 ou 12,5).") from None
-    error = bound.check(value) if bound is not None else ""
-    if error:
-        raise NombreInvalide(error)
-    return value
-
 
 VOUS = "à corriger par vous"
 RESPONSABLE = "à corriger par le responsable régional"

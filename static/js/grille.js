@@ -6,12 +6,18 @@
 
   var NBSP = "\u00a0";
 
+  // The server's reading (caisses.numbers.parse_nombre): groups of three digits separated by a space, a no-break,
+  // narrow no-break or thin space, a comma or a point as decimal mark, a sign (+, -, −).
+  var NOMBRE = /^([-+\u2212]?)([0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+|[0-9]*)(?:[.,]([0-9]*))?$/;
+
   function parseNombre(text) {
     if (text === undefined || text === null) return null;
-    var cleaned = String(text).replace(/[\s\u00a0\u202f']/g, "").replace(",", ".");
+    var cleaned = String(text).replace(/^[\s\u00a0\u202f\u2009]+|[\s\u00a0\u202f\u2009]+$/g, "");
     if (cleaned === "") return null;
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(cleaned)) return NaN;
-    return parseFloat(cleaned);
+    var match = NOMBRE.exec(cleaned);
+    if (!match || !(match[2] || match[3])) return NaN;
+    var value = parseFloat((match[2].replace(/[ \u00a0\u202f\u2009]/g, "") || "0") + "." + (match[3] || "0"));
+    return match[1] === "-" || match[1] === "\u2212" ? -value : value;
   }
 
   function formatNombre(value, decimals) {

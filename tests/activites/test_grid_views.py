@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activites.grid import NombreInvalide, parse_nombre
 from activites.models import Indicateur, Valeur
 from caisses.guard import section_version
 from caisses.limits import VALEUR_INDICATEUR
 from caisses.models import Caisse, Site
+from caisses.numbers import NombreInvalide, parse_nombre
 from tests.factories import CaisseFactory, SiteFactory
 
 
