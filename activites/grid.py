@@ -60,6 +60,11 @@ class Signalement:
         return self.erreur.message
 
     @property
+    def texte(self):
+        """The message under a heading that already names the row (the summary list)."""
+        return self.message.removeprefix(rules.TOTAL_PREFIX)
+
+    @property
     def is_error(self):
         """Shown as an error (red) only to someone who can fix it."""
         return self.erreur.is_error and self.a_vous

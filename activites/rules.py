@@ -22,6 +22,7 @@ POSITIF = "positif"
 
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
+TOTAL_PREFIX = "Total de la région : "
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def evaluate(rules, values_by_unit, *, donnees=(), labels=None, totals_niveau=No
         message = _compare(rule, _totals(values_by_unit), labels)
         if message:
             niveau = rule.niveau if broken_units or totals_niveau is None else totals_niveau
-            errors.append(Erreur(TOTAL, rule.code, "Total de la région : " + message, niveau))
+            errors.append(Erreur(TOTAL, rule.code, TOTAL_PREFIX + message, niveau))
     return errors
 
 

@@ -112,3 +112,12 @@ def test_transmission_findings_say_who_fixes_and_link_into_the_group(org, rappor
     assert total.url == f"{grid}?groupe={GROUPE}#cellule-total-objectifs_atteints"
     assert total.message.startswith("Total de la région :")
     assert total.message.endswith("— à corriger par le responsable régional")
+
+
+def test_summary_names_the_total_row_once(org, client_for, rapport):
+    broken(rapport, org.cpams[0])
+    broken(rapport, org.cpams[1])
+    html = page(client_for, org, "responsable")
+    item = html.split("Total de la région — dont objectifs totalement atteints</a>", 1)[1].split("</li>", 1)[0]
+    assert item.startswith(" : « dont objectifs totalement atteints » (22) ne peut pas dépasser")
+    assert "(à corriger par vous)" in item

@@ -21,11 +21,13 @@ SHOTS = os.environ.get("GRID_SHOTS")  # a directory: the test also saves its scr
 def setup(db):
     org = build_org()
     rapport = RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
-    # The agent's CPAM already has a broken rule in another group: 11 objectives reached out of 10 ended.
-    for code, value in [("accompagnements_termines", 10), ("objectifs_atteints", 11)]:
-        Valeur.objects.create(
-            rapport=rapport, indicateur=Indicateur.objects.get(code=code), caisse=org.cpams[0], valeur=value
-        )
+    # The agent's CPAM already has a broken rule in another group: 11 objectives reached out of 10 ended; the
+    # region's own row too (6 out of 5), which only the responsable may fix.
+    for caisse, ended, reached in [(org.cpams[0], 10, 11), (None, 5, 6)]:
+        for code, value in [("accompagnements_termines", ended), ("objectifs_atteints", reached)]:
+            Valeur.objects.create(
+                rapport=rapport, indicateur=Indicateur.objects.get(code=code), caisse=caisse, valeur=value
+            )
     return org, rapport
 
 
@@ -97,6 +99,10 @@ def test_agent_is_warned_saves_all_or_nothing_and_follows_a_finding(setup, page)
     assert dialogs.seen[1:] == [("confirm", QUITTER)]
     assert targeted(page) == [f"cellule-{cpam}-objectifs_atteints", True, 1]
     assert page.locator("a.nav-link.active").inner_text() == "Accompagnements terminés"
+    # The region's finding is information for the agent, saying who fixes it; never the agent's red error.
+    region = page.locator("#cellule-region-objectifs_atteints-erreur .signalement-information")
+    assert "(à corriger par le responsable régional)" in region.inner_text()
+    assert page.locator("#cellule-region-objectifs_atteints-erreur .signalement-erreur").count() == 0
     assert_accessible(page)
     shot(page, "grille-constat-1366.png")
 
