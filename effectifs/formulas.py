@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from caisses.limits import AGE
-from caisses.numbers import NBSP, NON_CALCULABLE, format_nombre, format_pourcent
+from caisses.numbers import NBSP, NON_CALCULABLE, format_nombre, format_pourcent, format_saisi
 
 AGE_MIN, AGE_MAX = int(AGE.minimum), int(AGE.maximum)
 CENT = Decimal(100)
@@ -43,9 +43,7 @@ def taux_absenteisme(jours_absence, etp_reel, jours_theoriques):
 
 def _short(value):
     """A number as typed: 526,5 ; 109 ; 34,65 (no trailing zeros, at most 2 decimals)."""
-    number = _dec(value).quantize(Decimal("0.01"))
-    decimals = 0 if number == number.to_integral_value() else (1 if number * 10 == (number * 10).to_integral() else 2)
-    return format_nombre(number, decimals)
+    return format_saisi(_dec(value), 2)
 
 
 def formule_texte(numerateur, effectif, jours_theoriques):
