@@ -5,7 +5,8 @@
    « Enregistrer… »), so that the entry pages need no markup of their own. Typing, choosing or pasting in one
    makes the page "modified"; submitting any form clears it (the answer says what was saved or refused). A page
    that answers a refused save (data-garde-modifie on the form, or an error message) shows typed figures that
-   are not saved: it starts "modified". While modified, leaving by a link asks confirm() in French and leaving
+   are not saved: it starts "modified", and so does the page a form sent by another button than its save brings
+   back (« Aperçu »: a flag kept for that page in sessionStorage). While modified, leaving by a link asks confirm() in French and leaving
    otherwise (address bar, back, closing the tab) asks the browser's own confirmation. */
 (function () {
   "use strict";
@@ -39,6 +40,13 @@
     modified = true;
   }
 
+  // A form sent by another button than its save (« Aperçu ») comes back with the typed text still unsaved.
+  var KEY = "garde-saisie:" + window.location.pathname;
+  try {
+    if (window.sessionStorage.getItem(KEY)) modified = true;
+    window.sessionStorage.removeItem(KEY);
+  } catch (error) { /* storage refused: only that case goes unwarned */ }
+
   forms.forEach(function (form) {
     if (form.hasAttribute("data-garde-modifie")) modified = true;
     form.addEventListener("input", markModified);
@@ -51,6 +59,10 @@
   // bubbling), so that a form another script stopped (a confirmation declined) keeps the page modified.
   window.addEventListener("submit", function (event) {
     if (event.defaultPrevented) return;
+    var button = event.submitter;
+    if (modified && forms.indexOf(event.target) !== -1 && button && !isSaveButton(button)) {
+      try { window.sessionStorage.setItem(KEY, "1"); } catch (error) { /* see above */ }
+    }
     leaving = true;
     modified = false;
   });

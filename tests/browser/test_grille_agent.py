@@ -144,3 +144,23 @@ def test_every_entry_page_asks_before_leaving_typed_input(setup, page, section):
     page.get_by_role("link", name="Plan du rapport").click()
     assert dialogs.seen == [("confirm", QUITTER)]
     assert page.url == address
+
+
+def test_a_preview_brings_the_text_back_unsaved_and_still_guarded(setup, page):
+    org, _rapport = setup
+    dialogs = Dialogs(page)
+    login(page, "t-responsable", PASSWORD)
+    address = page.base_url + reverse("saisie_iii", kwargs={"code": org.region.code, "annee": 2025})
+    page.goto(address)
+    page.locator("main form[method=post] textarea:visible").first.fill("Des perspectives pour 2026.")
+    page.get_by_role("button", name="Aperçu").click()
+    page.wait_for_load_state()
+    assert dialogs.seen == []  # sending the form is not leaving it
+    page.get_by_role("link", name="Plan du rapport").click()
+    assert dialogs.seen == [("confirm", QUITTER)]
+    dialogs.accept = True
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Plan du rapport").click()  # saved: leaves without a question
+    page.wait_for_url("**/saisie/")
+    assert len(dialogs.seen) == 1
