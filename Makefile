@@ -2,6 +2,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# HOST may be a port alone (8011) or address:port; the links in e-mails follow it unless SITE_URL is given.
+HOST_ADDR := $(if $(findstring :,$(HOST)),$(HOST),127.0.0.1:$(HOST))
+HOST_NAME := $(firstword $(subst :, ,$(HOST_ADDR)))
+SITE_URL ?= http://$(HOST_ADDR)
+ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST_NAME)
+RUN_ENV := DEBUG=1 SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
 
 .PHONY: run test lint format install system-deps bench clean
 
@@ -16,11 +22,11 @@ install: $(VENV)/.installed
 system-deps:
 	@bash scripts/system-deps.sh
 
-## make run: install, migrate, load the demo data, serve on http://127.0.0.1:8000
+## make run [HOST=127.0.0.1:8011]: install, migrate, load the demo data, serve on http://$(HOST) (default 127.0.0.1:8000)
 run: install system-deps
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py demo
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST_ADDR)
 
 ## make test: lint (ruff) and the whole suite
 test: install system-deps lint

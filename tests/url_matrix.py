@@ -54,6 +54,14 @@ URL_CASES = {
     "logout": Case(kwargs=lambda org: {}, expected=statuses(302, anonymous=302), method="post"),
     "password_change": Case(kwargs=lambda org: {}, expected=statuses(200)),
     "password_change_done": Case(kwargs=lambda org: {}, expected=statuses(200)),
+    # « Mot de passe oublié ? » and invitations: open to everyone (a wrong link says so with a 200 page).
+    "password_reset": Case(kwargs=lambda org: {}, expected=statuses(200, anonymous=200)),
+    "password_reset_done": Case(kwargs=lambda org: {}, expected=statuses(200, anonymous=200)),
+    "password_reset_confirm": Case(
+        kwargs=lambda org: {"uidb64": "MQ", "token": "aaaaaa-bbbbbb"}, expected=statuses(200, anonymous=200)
+    ),
+    "password_reset_complete": Case(kwargs=lambda org: {}, expected=statuses(200, anonymous=200)),
+    "favicon": Case(kwargs=lambda org: {}, expected=statuses(302, anonymous=302)),
     # Django admin: staff only; non-staff users get the admin's login page (302).
     "admin:index": Case(kwargs=lambda org: {}, expected=statuses(302, administrateur=200)),
     "region_detail": Case(kwargs=region, expected=region_read()),
@@ -98,6 +106,20 @@ def review_action(ok=302):
     return statuses(404, administrateur=ok, relecteur=ok, responsable=403, agent=403)
 
 
+def commentaire_sur_i3(org):
+    from caisses.models import RapportAnnuel
+    from rapports.models import Commentaire
+
+    rapport, _ = RapportAnnuel.objects.get_or_create(caisse=org.region, exercice=org.exercice)
+    Commentaire.objects.create(rapport=rapport, section="I.3", auteur=org.user("relecteur"), texte="Jours ?")
+
+
+def commentaire_pk(org):
+    from rapports.models import Commentaire
+
+    return Commentaire.objects.get(texte="Jours ?").pk
+
+
 def motif(org):
     return {"motif": "Les effectifs de I.1 ne correspondent pas à l'organigramme."}
 
@@ -138,6 +160,13 @@ URL_CASES.update(
             method="post",
             data=lambda org: {"section": "I.1", "texte": "Préciser les départs."},
             expected=review_action(),
+        ),
+        # The region's answer to a comment (issue 10): its responsable and the admin; a reviewer or an agent 403.
+        "rapport_commentaire_traite": Case(
+            kwargs=lambda org: {**rapport(org), "pk": commentaire_pk(org)},
+            method="post",
+            setup=commentaire_sur_i3,
+            expected=statuses(404, administrateur=302, responsable=302, relecteur=403, agent=403),
         ),
     }
 )

@@ -8,14 +8,16 @@ import re
 
 import pytest
 
+from caisses.demo import current_year
 from caisses.models import RapportAnnuel
 from rapports.models import ArchivePDF, Transition
 from tests.browser.conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-REPORT = "/rapports/CARSAT-PL/2025"
-MOTIF = "Partie III : développez les perspectives pour 2026."
+ANNEE = current_year()  # the demo's exercice being written
+REPORT = f"/rapports/CARSAT-PL/{ANNEE}"
+MOTIF = f"Partie III : développez les perspectives pour {ANNEE + 1}."
 
 
 def logout(page):
@@ -70,7 +72,7 @@ def test_whole_life_of_a_report(demo, page):
     assert_accessible(page)
     page.goto(f"{page.base_url}{REPORT}/saisie/III/")
     text = page.locator("textarea[name=observations]")
-    text.fill(text.input_value() + "\n\n## Perspectives 2026\n\nUn nouveau point d'accueil à Saint-Nazaire.")
+    text.fill(text.input_value() + f"\n\n## Perspectives {ANNEE + 1}\n\nUn nouveau point d'accueil à Saint-Nazaire.")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_load_state()
     transmit(page)
@@ -85,13 +87,13 @@ def test_whole_life_of_a_report(demo, page):
     assert "Le rapport a été validé." in main.inner_text()
     assert_accessible(page)
     with page.expect_download() as download:
-        main.get_by_role("link", name="rapport-CARSAT-PL-2025-transmission-2.pdf").click()
-    assert download.value.suggested_filename == "rapport-CARSAT-PL-2025-transmission-2.pdf"
+        main.get_by_role("link", name=f"rapport-CARSAT-PL-{ANNEE}-transmission-2.pdf").click()
+    assert download.value.suggested_filename == f"rapport-CARSAT-PL-{ANNEE}-transmission-2.pdf"
     with open(download.value.path(), "rb") as pdf:
         content = pdf.read()
     assert content.startswith(b"%PDF")
 
-    rapport = RapportAnnuel.objects.get(caisse__code="CARSAT-PL", exercice__annee=2025)
+    rapport = RapportAnnuel.objects.get(caisse__code="CARSAT-PL", exercice__annee=ANNEE)
     assert rapport.etat == RapportAnnuel.Etat.VALIDE
     assert list(rapport.transitions.values_list("action", flat=True)) == [
         Transition.Action.TRANSMETTRE,

@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from caisses.demo import DEMO_USERS, build_demo, demo_password
+from caisses.demo import DEMO_USERS, build_demo, current_year, demo_password
 
 
 class Command(BaseCommand):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Données de démonstration prêtes : {len(built)} caisses régionales, {years} exercices.")
         )
+        self.stdout.write(f"Exercice en cours de saisie : {current_year()} ; les exercices précédents sont validés.")
+        self.stdout.write(f"Application : {settings.SITE_URL}/")
         self.stdout.write("Comptes de démonstration (mot de passe = demo- suivi de l'identifiant) :")
         for username, role, _first, _last in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {demo_password(username):<18} {role.label}")
