@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from activites.models import ItemSatisfaction, Valeur
-from caisses.numbers import format_date, format_date_heure, format_nombre
+from caisses.numbers import format_date, format_date_heure, format_nombre, format_saisi
 from caisses.plan import SECTION_HISTORY
 
 HISTORY_TYPES = {"+": "Création", "~": "Modification", "-": "Suppression"}
@@ -47,17 +47,6 @@ def _entries(code):
         yield entry if isinstance(entry, tuple) else (entry, "rapport_id")
 
 
-def decimal_text(value, places):
-    """A decimal as it was typed, in French: the column's padding zeros dropped, never more than `places`.
-
-    The database gives back 350.00 for a typed 350 and 12.50 for 12,5: the history shows « 350 » and « 12,5 ».
-    """
-    if not value.is_finite():
-        return VIDE
-    typed = max(-value.normalize().as_tuple().exponent, 0) if value else 0
-    return format_nombre(value, min(typed, places if places is not None else typed))
-
-
 def related_text(obj):
     """A related object by its name as the pages show it (libellé or nom), without the codes of its str()."""
     for attribute in ("libelle", "nom"):
@@ -78,7 +67,8 @@ def display_value(model_field, value, places=None):
     if model_field.many_to_one and not isinstance(value, int | str):
         return related_text(value)
     if isinstance(value, Decimal):
-        return decimal_text(value, places if places is not None else getattr(model_field, "decimal_places", None))
+        # As typed (350, 12,5, 31,47; never 350,00), within the field's places or the indicator's decimals.
+        return format_saisi(value, places if places is not None else getattr(model_field, "decimal_places", None))
     if isinstance(value, int):
         return format_nombre(value)
     if isinstance(value, datetime.datetime):
