@@ -56,9 +56,10 @@ def archive_filename(rapport, numero):
 
 def body_context(rapport, transmission=None):
     """The body's context: the live report, or (`transmission`: numero, date) the one being frozen."""
+    from .chiffres_cles import couverture
     from .report import build_report
 
-    return {**build_report(rapport), "transmission": transmission}
+    return {**build_report(rapport), "transmission": transmission, "couverture": couverture(rapport, transmission)}
 
 
 def snapshot(rapport, numero, date):

@@ -74,9 +74,10 @@ class StaticOnlyURLFetcher(URLFetcher):
 
 def render_html(rapport, context=None):
     """The report page as the PDF sees it: same template, without the site's navigation."""
+    from .chiffres_cles import couverture
     from .report import build_report
 
-    context = {**(context or build_report(rapport)), "pour_pdf": True}
+    context = {"couverture": couverture(rapport), **(context or build_report(rapport)), "pour_pdf": True}
     return render_to_string(TEMPLATE, context)
 
 
