@@ -3,11 +3,12 @@
    Guarded forms: those marked data-garde-saisie, and every form[method=post] of the page's <main> that has a
    save button (a submit button marked data-enregistrer, named/valued « enregistrer », or labelled
    « Enregistrer… »), so that the entry pages need no markup of their own. Typing, choosing or pasting in one
-   makes the page "modified"; submitting any form clears it (the answer says what was saved or refused). A page
-   that answers a refused save (data-garde-modifie on the form, or an error message) shows typed figures that
-   are not saved: it starts "modified", and so does the page a form sent by another button than its save brings
-   back (« Aperçu »: a flag kept for that page in sessionStorage). While modified, leaving by a link asks confirm() in French and leaving
-   otherwise (address bar, back, closing the tab) asks the browser's own confirmation. */
+   makes the page "modified"; submitting it clears that (the answer says what was saved or refused); submitting
+   another form (« Se déconnecter ») asks first. A page answering a refused save (data-garde-modifie on the
+   form, or an error message) shows typed figures that are not saved: it starts "modified", and so does the page
+   a form sent by another button than its save brings back (« Aperçu »: a flag per page in sessionStorage).
+   While modified, leaving by a link asks confirm() in French; leaving otherwise (address bar, back, closing the
+   tab) asks the browser's own confirmation. */
 (function () {
   "use strict";
 
@@ -59,6 +60,11 @@
   // bubbling), so that a form another script stopped (a confirmation declined) keeps the page modified.
   window.addEventListener("submit", function (event) {
     if (event.defaultPrevented) return;
+    // Another form (« Se déconnecter », a comment's « traité ») would drop what was typed here.
+    if (modified && forms.indexOf(event.target) === -1 && !window.confirm(MESSAGE)) {
+      event.preventDefault();
+      return;
+    }
     var button = event.submitter;
     if (modified && forms.indexOf(event.target) !== -1 && button && !isSaveButton(button)) {
       try { window.sessionStorage.setItem(KEY, "1"); } catch (error) { /* see above */ }

@@ -158,9 +158,12 @@ def test_a_preview_brings_the_text_back_unsaved_and_still_guarded(setup, page):
     assert dialogs.seen == []  # sending the form is not leaving it
     page.get_by_role("link", name="Plan du rapport").click()
     assert dialogs.seen == [("confirm", QUITTER)]
+    page.get_by_role("button", name="Se déconnecter").click()  # another form: asked too, and declined
+    assert dialogs.seen == [("confirm", QUITTER)] * 2
+    assert page.url == address
     dialogs.accept = True
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state()
     page.get_by_role("link", name="Plan du rapport").click()  # saved: leaves without a question
     page.wait_for_url("**/saisie/")
-    assert len(dialogs.seen) == 1
+    assert len(dialogs.seen) == 2
