@@ -105,3 +105,35 @@ def test_relecteur_reviews_what_changed_and_validates(twice_transmitted, page):
     assert "Rapport CARSAT-T1 2025 validé (transmission n° 2)." in page.locator("main").inner_text()
     assert RapportAnnuel.objects.get(caisse=org.region).etat == RapportAnnuel.Etat.VALIDE
     assert_accessible(page)
+
+
+def test_region_sees_the_comment_on_its_section_and_marks_it_treated(page):
+    from rapports.models import Commentaire
+
+    org = build_org()
+    rapport = RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice, etat="renvoye")
+    texte = "I.3 : le nombre de jours de formation semble faible au regard des participants."
+    Commentaire.objects.create(rapport=rapport, section="I.3", auteur=org.user("relecteur"), texte=texte)
+
+    login(page, "t-agent", PASSWORD)
+    assert "CPAM Test Onze :" in page.locator("#a-faire").inner_text()
+    assert "cases à remplir en II.1" in page.locator("#a-faire").inner_text()
+    assert "Toutes les sections sont complètes" not in page.locator("main").inner_text()
+    assert_accessible(page)
+    shoot(page, "accueil-agent")
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_load_state()
+
+    login(page, "t-responsable", PASSWORD)
+    page.locator("#a-faire").get_by_role("link", name="I.3", exact=True).click()
+    page.wait_for_load_state()
+    bloc = page.locator("#commentaires-section")
+    assert texte in bloc.inner_text() and "À traiter" in bloc.inner_text()
+    assert_accessible(page)
+    shoot(page, "commentaire-i3")
+    bloc.get_by_role("button", name="Marquer comme traité").click()
+    page.wait_for_load_state()
+    assert "Le commentaire sur la section I.3 est marqué comme traité." in page.locator("main").inner_text()
+    assert "Traité par t-responsable" in page.locator("#commentaires-section").inner_text()
+    page.goto(page.base_url + "/")
+    assert texte not in page.locator("main").inner_text()
