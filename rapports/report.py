@@ -114,8 +114,11 @@ def ancre(code):
     return "s-" + code.replace(".", "-").lower()
 
 
-def evolution_table(lignes, legende="", total=None, decimals=0, libelle="Indicateur", annees=None):
-    """A table with N, N−1 and the evolution in %: `lignes` are (label, n, n1) with figures from the data apps."""
+def evolution_table(lignes, legende="", total=None, decimals=0, libelle="Indicateur", annees=None, kind=numbers.NOMBRE):
+    """A table with N, N−1 and the evolution: `lignes` are (label, n, n1) with figures from the data apps.
+
+    The evolution of counts is relative (« +7,54 % »), of rates (kind=numbers.TAUX) in points (« -4,7 pts »).
+    """
     n_label, n1_label = (str(annees[0]), str(annees[1])) if annees else ("N", "N−1")
 
     def fmt(label, n, n1):
@@ -123,7 +126,7 @@ def evolution_table(lignes, legende="", total=None, decimals=0, libelle="Indicat
             label,
             numbers.format_nombre(n, decimals),
             numbers.format_nombre(n1, decimals),
-            numbers.format_evolution(n, n1),
+            numbers.format_variation(n, n1, kind),
         ]
 
     return Tableau(
@@ -290,11 +293,14 @@ def build_report(rapport):
                 )
             )
         parties.append(PartieRapport(partie.numero, partie.titre, ancre(f"partie-{partie.numero}"), sections))
+    from .chiffres_cles import chiffres_cles
+
     return {
         "rapport": rapport,
         "region": rapport.caisse,
         "exercice": rapport.exercice,
         "brouillon": not rapport.is_transmitted,
+        "chiffres_cles": chiffres_cles(ctx),
         "parties": parties,
         "annexes": build_annexes(ctx),
     }

@@ -18,6 +18,11 @@ from .report import (
 )
 
 
+def _saisi(value, places):
+    """An entered figure with the precision typed (« 34,6 » ETP, never « 34,60 »), at most `places` decimals."""
+    return numbers.format_saisi(value, places)
+
+
 def _has_i1(p1):
     return any(ligne.pk is not None for ligne in p1.lignes) or p1.affectations or p1.mouvements or p1.absences
 
@@ -26,24 +31,35 @@ def _has_i1(p1):
 def section_i1(ctx):
     p1 = ctx.partie_1
     if not any(ligne.pk is not None for ligne in p1.lignes):
-        return []
+        # No staff entered: I.1 keeps its place, its table, evolution and ages saying so (earlier years' ETP
+        # still draw the evolution).
+        evolution = (
+            effectifs_evolution(ctx, p1)
+            if any(ctx.effectifs_history.values())
+            else Bloc("Évolution des effectifs", [Vide()])
+        )
+        return [
+            Bloc(f"Effectifs par catégorie, exercice {ctx.annee}", [Vide()]),
+            evolution,
+            Bloc("Âge moyen par catégorie", [Vide()]),
+        ]
     lignes = [
         [
             ligne.categorie.libelle,
             nombre(ligne.theorique_effectif),
-            nombre(ligne.theorique_etp, 2),
+            _saisi(ligne.theorique_etp, 2),
             nombre(ligne.reel_effectif),
-            nombre(ligne.reel_etp, 2),
-            nombre(ligne.age_moyen, 1) if ligne.age_moyen is not None else "—",
+            _saisi(ligne.reel_etp, 2),
+            _saisi(ligne.age_moyen, 1),
         ]
         for ligne in p1.lignes
     ]
     total = [
         "Total",
         nombre(sum(ligne.theorique_effectif for ligne in p1.lignes)),
-        nombre(sum(ligne.theorique_etp for ligne in p1.lignes), 2),
+        _saisi(sum(ligne.theorique_etp for ligne in p1.lignes), 2),
         nombre(sum(ligne.reel_effectif for ligne in p1.lignes)),
-        nombre(p1.etp_reel, 2),
+        _saisi(p1.etp_reel, 2),
         "",
     ]
     effectifs = Tableau(
@@ -81,8 +97,8 @@ def effectifs_evolution(ctx, p1):
         lignes=[
             [
                 libelle,
-                *(nombre(v, 2) if v is not None else "—" for v in values),
-                numbers.format_evolution(values[-1], etp(n1, code)),
+                *(_saisi(v, 2) for v in values),
+                numbers.format_variation(values[-1], etp(n1, code), numbers.NOMBRE),
             ]
             for (libelle, values), code in zip(series, [c.code for c in p1.categories], strict=True)
         ],
@@ -111,7 +127,7 @@ def section_i1_a(ctx):
     lignes = [
         [
             f"{unite.nom} ({unite.code})",
-            *(nombre(etp.get((unite.pk, type(unite), c.pk)), 2) for c in categories),
+            *(_saisi(etp.get((unite.pk, type(unite), c.pk)), 2) for c in categories),
         ]
         for unite in unites
     ]
@@ -158,8 +174,8 @@ def section_i1_c(ctx):
         return [Vide(NEANT)] if _has_i1(p1) else []
     absences = Tableau(
         colonnes=[("Motif", False), ("Jours d'absence", True)],
-        lignes=[[a.get_motif_display(), nombre(a.jours, 1)] for a in p1.absences],
-        total=["Total", nombre(p1.jours_absence, 1)],
+        lignes=[[a.get_motif_display(), _saisi(a.jours, 1)] for a in p1.absences],
+        total=["Total", _saisi(p1.jours_absence, 1)],
         legende="Jours d'absence par motif",
     )
     formule = Formule(
@@ -255,10 +271,10 @@ def section_i3(ctx):
             ("Jours de formation", True),
         ],
         lignes=[
-            [f.get_nature_display(), f.intitule, f.organisme or "—", nombre(f.participants), nombre(f.jours, 1)]
+            [f.get_nature_display(), f.intitule, f.organisme or "—", nombre(f.participants), _saisi(f.jours, 1)]
             for f in p1.formations
         ],
-        total=["Total", "", "", nombre(p1.participants_formation), nombre(p1.jours_formation, 1)],
+        total=["Total", "", "", nombre(p1.participants_formation), _saisi(p1.jours_formation, 1)],
         legende="Actions de formation (temps de trajet exclu)",
     )
     formule = Formule(

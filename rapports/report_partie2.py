@@ -2,6 +2,7 @@
 
 from activites import aggregation
 from caisses import numbers
+from caisses.limits import POURCENTAGE
 
 from .report import (
     NON_RENSEIGNE,
@@ -21,7 +22,12 @@ from .report import (
 def _valeur(ligne, value):
     if ligne.spec.is_ratio:
         return numbers.format_pourcent(value, 1)
-    return numbers.format_nombre(value, ligne.spec.decimales)
+    return numbers.format_saisi(value, ligne.spec.decimales)
+
+
+def _evolution(ligne):
+    """A ratio's evolution in points (the difference of the two rates printed, at 1 decimal), a figure's in %."""
+    return numbers.format_variation(ligne.n, ligne.n1, numbers.kind_of(ligne.spec.unite_mesure, ligne.spec.is_ratio))
 
 
 @section_builder("II.1")
@@ -37,7 +43,7 @@ def section_ii1(ctx):
         tableau = Tableau(
             colonnes=[("Indicateur", False), (str(annees[0]), True), (str(annees[1]), True), ("Évolution", True)],
             lignes=[
-                [ligne.spec.libelle, _valeur(ligne, ligne.n), _valeur(ligne, ligne.n1), ligne.evolution_texte]
+                [ligne.spec.libelle, _valeur(ligne, ligne.n), _valeur(ligne, ligne.n1), _evolution(ligne)]
                 for ligne in lignes
             ],
             legende=libelles.get(code, code),
@@ -118,17 +124,22 @@ def activity_charts(ctx, par_code):
     return result
 
 
+def series_over_years(ctx, codes):
+    """(years, [(label, [value per year])]) of indicators over the chart years, totalled by the aggregation module."""
+    annees = [exercice.annee for exercice in ctx.exercices_graphiques]
+    specs = [ligne.spec for ligne in ctx.partie_2.lignes if not ligne.spec.is_computed]
+    par_annee = aggregation.totals_by_region(ctx.valeurs_par_annee, specs)
+    libelles = {ligne.spec.code: ligne.spec.libelle for ligne in ctx.partie_2.lignes}
+    return annees, [(libelles[code], [par_annee.get(annee, {}).get(code) for annee in annees]) for code in codes]
+
+
 def origins_over_years(ctx, codes):
     """Origin of requests over the chart years, totalled per year by the aggregation module."""
     from . import charts
 
     if not codes:
         return None
-    annees = [exercice.annee for exercice in ctx.exercices_graphiques]
-    specs = [ligne.spec for ligne in ctx.partie_2.lignes if not ligne.spec.is_computed]
-    par_annee = aggregation.totals_by_region(ctx.valeurs_par_annee, specs)
-    libelles = {ligne.spec.code: ligne.spec.libelle for ligne in ctx.partie_2.lignes}
-    series = [(libelles[code], [par_annee.get(annee, {}).get(code) for annee in annees]) for code in codes]
+    annees, series = series_over_years(ctx, codes)
     return Graphique(
         titre="Origine des demandes",
         legende=f"Origine des demandes d'aide, {annees[0]}–{annees[-1]}.",
@@ -148,7 +159,7 @@ def section_ii2(ctx):
         return []
     etudiants = Tableau(
         colonnes=[("École", False), ("Nombre d'étudiants", True), ("Durée du stage (semaines)", True)],
-        lignes=[[e.ecole, nombre(e.nombre), nombre(e.duree_semaines, 1)] for e in textes["etudiants"]],
+        lignes=[[e.ecole, nombre(e.nombre), numbers.format_saisi(e.duree_semaines, 1)] for e in textes["etudiants"]],
         legende="Étudiants reçus en stage",
     )
     return [table_or(etudiants), texte(textes["partie_deux"].etudiants_commentaire)]
@@ -182,7 +193,7 @@ def section_ii4(ctx):
             lignes=[
                 ["Période", enquete.periode],
                 ["Taille de l'échantillon", nombre(enquete.echantillon)],
-                ["Taux de réponse", numbers.format_pourcent(enquete.taux_reponse, 1)],
+                ["Taux de réponse", numbers.format_pourcent_saisi(enquete.taux_reponse, POURCENTAGE)],
                 ["Organisme", enquete.organisme or "—"],
             ],
         )
@@ -191,8 +202,8 @@ def section_ii4(ctx):
             lignes=[
                 [
                     item.dimension,
-                    numbers.format_pourcent(item.satisfaits_pct, 1),
-                    numbers.format_pourcent(item.tres_satisfaits_pct, 1, empty="—"),
+                    numbers.format_pourcent_saisi(item.satisfaits_pct, POURCENTAGE),
+                    numbers.format_pourcent_saisi(item.tres_satisfaits_pct, POURCENTAGE, empty="—"),
                 ]
                 for item in textes["items_enquete"]
             ],

@@ -40,7 +40,7 @@ def test_responsable_fills_i1_and_i3_and_sees_the_formulas(page):
     assert "Section I.1 enregistrée." in main.inner_text()
     formula = main.get_by_test_id("formule-absenteisme").inner_text()
     assert f"640 / (34,6{NBSP}×{NBSP}208){NBSP}×{NBSP}100 = 8,9{NBSP}%" in formula
-    assert page.input_value("#id_effectifs-1-reel_etp") == "34,60"
+    assert page.input_value("#id_effectifs-1-reel_etp") == "34,6"  # the precision typed, in French
     assert_accessible(page)
 
     page.goto(f"{base}/I-3/")
@@ -51,7 +51,7 @@ def test_responsable_fills_i1_and_i3_and_sees_the_formulas(page):
     page.fill("#id_formations-0-jours", "abc")
     main.get_by_role("button", name="Enregistrer la section I.3").click()
     page.wait_for_load_state()
-    assert "Saisissez un nombre (par exemple 6,8)." in main.inner_text()
+    assert "Saisissez un nombre (par exemple 1 234 ou 12,5)." in main.inner_text()
     assert page.input_value("#id_formations-0-intitule") == "Prévention de la désinsertion professionnelle"
     page.fill("#id_formations-0-jours", "36")
     main.get_by_role("button", name="Enregistrer la section I.3").click()
