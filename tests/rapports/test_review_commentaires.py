@@ -72,7 +72,7 @@ def test_the_reviewer_sees_which_comments_are_treated(org, client_for, commentai
     client_for(org.user("responsable")).post(traite_url(org, commentaire))
     Commentaire.objects.create(rapport=commentaire.rapport, section="II.1", auteur=commentaire.auteur, texte="Autre")
     html = client_for(org.user("relecteur")).get(url("rapport_transmission", org)).content.decode()
-    assert "Traité</span> <span class=\"small text-body-secondary\">par la région (t-responsable)" in html
+    assert 'Traité</span> <span class="small text-body-secondary">par la région (t-responsable)' in html
     assert html.count("À traiter") == 1
 
 
