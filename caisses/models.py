@@ -176,7 +176,11 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.caisse.code}"
 
     def clean(self):
-        errors = membership_errors(self.role, self.caisse, self.site)
+        # The admin calls clean() even when the caisse or the role failed their own field check: a missing
+        # relation must read as None here, never raise RelatedObjectDoesNotExist (a 500).
+        caisse = self.caisse if self.caisse_id else None
+        site = self.site if self.site_id else None
+        errors = membership_errors(self.role, caisse, site)
         if errors:
             raise ValidationError(errors)
 
@@ -192,6 +196,8 @@ def membership_errors(role, caisse, site):
     errors = {}
     if caisse is None:
         return {"caisse": "Choisissez une caisse."}
+    if role not in Membership.Role.values:
+        return {"role": "Choisissez un rôle."}
     allowed = {
         Membership.Role.ADMINISTRATEUR: {Caisse.Type.NATIONALE},
         Membership.Role.RELECTEUR: {Caisse.Type.NATIONALE},

@@ -88,3 +88,22 @@ def test_admin_is_in_french_and_searchable(org, client_for):
     assert response.status_code == 200
     assert [c.code for c in response.context["cl"].result_list] == ["CPAM-T11", "CPAM-T12"]
     assert "Filtre" in response.content.decode()
+
+
+def test_admin_membership_without_caisse_or_role_is_a_french_form_error(org, client_for):
+    """The admin's add form runs Membership.clean() after the caisse failed its own check: a French error on the
+    form, never a 500."""
+    client = client_for(org.user("administrateur"))
+    other = org.user("agent")
+    other.membership.delete()
+    add = reverse("admin:caisses_membership_add")
+    response = client.post(add, {"user": other.pk, "role": "responsable", "caisse": "", "site": ""})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.content.decode()
+    response = client.post(add, {"user": other.pk, "role": "", "caisse": org.region.pk, "site": ""})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.content.decode()
+    response = client.post(add, {"user": other.pk, "role": "relecteur", "caisse": org.region.pk, "site": ""})
+    assert response.status_code == 200
+    assert "Ce rôle doit être rattaché à une caisse nationale." in response.content.decode()
+    assert not type(other.membership).objects.filter(user=other).exists()
