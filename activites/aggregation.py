@@ -14,7 +14,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from caisses.numbers import evolution, format_evolution
+from caisses.numbers import format_variation, kind_of, variation
 
 REGION = None
 HUNDRED = Decimal(100)
@@ -134,12 +134,17 @@ class Ligne:
     par_unite: dict = field(default_factory=dict)
 
     @property
+    def kind(self):
+        return kind_of(self.spec.unite_mesure, self.spec.is_ratio)
+
+    @property
     def evolution(self):
-        return evolution(self.n, self.n1)
+        """Points for a ratio or a figure in %, a relative % otherwise (caisses.numbers.variation)."""
+        return variation(self.n, self.n1, self.kind)
 
     @property
     def evolution_texte(self):
-        return format_evolution(self.n, self.n1)
+        return format_variation(self.n, self.n1, self.kind)
 
 
 def lignes(specs, values_n, values_n1):

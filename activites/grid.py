@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from caisses.numbers import NombreInvalide, format_nombre, parse_nombre
+from caisses.numbers import NombreInvalide, format_nombre, kind_of, parse_nombre
 
 from . import aggregation, queries, rules
 
@@ -126,6 +126,11 @@ class Cellule:
             return ""
         decimals = max(0, -self.valeur.normalize().as_tuple().exponent)
         return format_nombre(self.valeur, decimals, grouped=False)
+
+    @property
+    def kind(self):
+        """TAUX or NOMBRE: how its evolution reads (points or %), for the page and its script alike."""
+        return kind_of(self.spec.unite_mesure, self.spec.is_ratio)
 
     @property
     def n1_brut(self):

@@ -25,11 +25,6 @@ def _valeur(ligne, value):
     return numbers.format_saisi(value, ligne.spec.decimales)
 
 
-def _evolution(ligne):
-    """A ratio's evolution in points (the difference of the two rates printed, at 1 decimal), a figure's in %."""
-    return numbers.format_variation(ligne.n, ligne.n1, numbers.kind_of(ligne.spec.unite_mesure, ligne.spec.is_ratio))
-
-
 @section_builder("II.1")
 def section_ii1(ctx):
     p2, textes = ctx.partie_2, ctx.textes_2
@@ -43,7 +38,7 @@ def section_ii1(ctx):
         tableau = Tableau(
             colonnes=[("Indicateur", False), (str(annees[0]), True), (str(annees[1]), True), ("Évolution", True)],
             lignes=[
-                [ligne.spec.libelle, _valeur(ligne, ligne.n), _valeur(ligne, ligne.n1), _evolution(ligne)]
+                [ligne.spec.libelle, _valeur(ligne, ligne.n), _valeur(ligne, ligne.n1), ligne.evolution_texte]
                 for ligne in lignes
             ],
             legende=libelles.get(code, code),

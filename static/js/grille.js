@@ -34,10 +34,17 @@
     return formatNombre(value, decimals) + NBSP + "%";
   }
 
-  function formatEvolution(current, previous) {
-    if (current === null || previous === null || isNaN(current) || isNaN(previous) || previous === 0) {
-      return "non calculable";
+  // The same text as caisses.numbers.format_variation: a rate ("taux") moves in points, the difference of the
+  // two rates as printed at one decimal (« -4,7 pts », « pt » below 2); a count moves in % of N−1.
+  function formatEvolution(current, previous, kind) {
+    if (current === null || previous === null || isNaN(current) || isNaN(previous)) return "non calculable";
+    if (kind === "taux") {
+      var points = Math.round(current * 10) / 10 - Math.round(previous * 10) / 10;
+      var rounded = Number(points.toFixed(1));
+      var unit = Math.abs(rounded) >= 2 ? "pts" : "pt";
+      return (rounded > 0 ? "+" : "") + formatNombre(rounded, 1) + NBSP + unit;
     }
+    if (previous === 0) return "non calculable";
     var value = ((current - previous) / previous) * 100;
     var text = formatPourcent(value, 2);
     return Number(value.toFixed(2)) > 0 ? "+" + text : text;
@@ -132,7 +139,9 @@
           strong.textContent = formatNombre(value, Number(strong.dataset.decimales || 0));
         }
         var evolution = td.querySelector("[data-evolution]");
-        if (evolution) evolution.textContent = formatEvolution(value, parseNombre(evolution.dataset.n1));
+        if (evolution) evolution.textContent = formatEvolution(
+            value, parseNombre(evolution.dataset.n1), evolution.dataset.evolution
+          );
       });
     }
 

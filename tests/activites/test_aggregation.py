@@ -93,6 +93,16 @@ def test_evolution_against_n1(n, n1):
     assert acces.par_unite == {"CPAM-EX1": D(1895), "CPAM-EX2": D(1473), "CPAM-EX3": D(842), REGION: None}
 
 
+def test_a_ratio_moves_in_points(n, n1):
+    by_code = {ligne.spec.code: ligne for ligne in lignes(SPECS, n, n1)}
+    taux = by_code["taux_objectifs_atteints"]
+    expected = round(taux.n, 1) - round(taux.n1, 1)
+    assert taux.evolution == expected
+    sign = "+" if expected > 0 else ""
+    unit = "pts" if abs(expected) >= 2 else "pt"
+    assert taux.evolution_texte == f"{sign}{expected:.1f}\u00a0{unit}".replace(".", ",")
+
+
 def test_evolution_not_computable_when_n1_is_zero_or_missing(n):
     by_code = {ligne.spec.code: ligne for ligne in lignes(SPECS, n, None)}
     assert by_code["domaine_acces_soins"].evolution_texte == "non calculable"

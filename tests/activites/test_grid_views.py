@@ -1,5 +1,6 @@
 """The II.1 entry grid: who writes which row, errors at the cell, typed input kept, conflicts, query count."""
 
+import re
 from dataclasses import replace
 from decimal import Decimal as D
 
@@ -215,6 +216,23 @@ def test_totals_n1_and_evolution_are_shown(org, client_for, rapport, rapport_n1)
     assert "25,0\u00a0%" in html  # 100 / 400 for the region; 33,3 % for the first CPAM
     assert "33,3\u00a0%" in html
     assert 'name="v-' not in html  # the relecteur reads only
+
+
+def test_a_ratio_total_moves_in_points_a_count_in_percent(org, client_for, rapport, rapport_n1):
+    """taux_objectifs_atteints: 100 / 400 = 25,0 % in N, 50 / 400 = 12,5 % in N−1 → « +12,5 pts »; the count
+    of accompagnements terminés 400 → 400 → « 0,00 % ». The same words as the report (caisses.numbers)."""
+    for caisse in org.cpams:
+        put(rapport, "accompagnements_termines", 200, caisse=caisse)
+        put(rapport_n1, "accompagnements_termines", 200, caisse=caisse)
+    put(rapport, "objectifs_atteints", 100, caisse=org.cpams[0])
+    put(rapport_n1, "objectifs_atteints", 50, caisse=org.cpams[0])
+    html = client_for(org.user("responsable")).get(url(org, "accompagnements_termines")).content.decode()
+    assert 'data-evolution="taux" data-n1="12.5' in html
+    assert ">+12,5\u00a0pts</span>" in html
+    assert 'data-evolution="nombre" data-n1="400.00">0,00\u00a0%<' in html
+    # objectifs_atteints is a count (50 → 100: +100 %); its rate is not read as one.
+    assert 'data-evolution="nombre" data-n1="50.00">+100,00\u00a0%<' in html
+    assert not re.search(r'data-evolution="taux"[^<]*>[^<]*%<', html)
 
 
 def _add_units(org, count):
