@@ -214,6 +214,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The site's address, for the links in e-mails (sent after a transition, without a request at hand).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The II.1 grid posts one field per unit and indicator: about 30 × 101 for a region of 100 units, past
+# Django's 1 000. Still bounded, so a forged request cannot make the parser loop over millions of fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 20000, minimum=1000)
+
 # HTTPS-only settings, switched on in production by HTTPS=1 (README).
 HTTPS = env_bool("HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS

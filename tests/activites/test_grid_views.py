@@ -301,3 +301,18 @@ def test_two_agents_of_two_units_both_keep_their_rows_after_a_conflict(org, clie
     assert second.post(url(org), {**data, "version": 1}).status_code == 302
     assert valeur(rapport, "publics_precarite", caisse=org.cpams[0]) == D(10)
     assert valeur(rapport, "publics_precarite", caisse=org.cpams[1]) == D(20)
+
+
+def test_the_grid_of_a_large_region_saves_past_django_default_field_limit(org, client_for, rapport):
+    """The whole grid of a region of 40 units posts more than Django's default 1 000 fields: it saves (settings
+    DATA_UPLOAD_MAX_NUMBER_FIELDS), it is not the 400 page."""
+    _add_units(org, 20)  # 22 CPAMs and 22 sites, plus the region's own row
+    client = client_for(org.user("responsable"))
+    html = client.get(url(org)).content.decode()
+    names = re.findall(r'name="(v-[^"]+)"', html)
+    assert len(names) > 1000
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    data = {name: "" for name in names} | {"version": version, names[-1]: "7"}
+    response = client.post(url(org), data)
+    assert response.status_code == 302
+    assert Valeur.objects.filter(rapport=rapport, valeur=7).count() == 1
