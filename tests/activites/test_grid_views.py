@@ -312,7 +312,7 @@ def test_the_grid_of_a_large_region_saves_past_django_default_field_limit(org, c
     names = re.findall(r'name="(v-[^"]+)"', html)
     assert len(names) > 1000
     version = re.search(r'name="version" value="(\d+)"', html).group(1)
-    data = {name: "" for name in names} | {"version": version, names[-1]: "7"}
+    data = dict.fromkeys(names, "") | {"version": version, names[-1]: "7"}
     response = client.post(url(org), data)
     assert response.status_code == 302
     assert Valeur.objects.filter(rapport=rapport, valeur=7).count() == 1

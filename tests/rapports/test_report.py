@@ -108,7 +108,9 @@ def test_part_two_and_three_of_the_example(org, client_for, exemple):
 def test_every_chart_has_a_caption_and_its_data(org, client_for, exemple):
     html = client_for(org.user("relecteur")).get(url(exemple)).content.decode()
     figures = re.findall(r'<figure class="graphique">(.*?)</figure>', html, flags=re.S)
-    assert len(figures) == 4  # effectifs over the years, domains N/N−1, origin over the years, collective actions
+    # Chiffres clés (people helped over the years), effectifs over the years, domains N/N−1, origin over the years,
+    # collective actions.
+    assert len(figures) == 5
     for figure in figures:
         assert 'src="data:image/svg+xml;base64,' in figure
         assert "<figcaption>" in figure and "<table" in figure
