@@ -1,11 +1,12 @@
-"""The one French formatter of numbers, amounts and dates: 25 948 ; 10,25 % ; +10,25 % ; -4,7 pts ; 1 200,50 € ;
+"""The one French formatter of numbers, amounts and dates: 25 948 ; 10,25 % ; +10,25 % ; −4,7 pts ; 1 200,50 € ;
 31/12/2025 ; 1er janvier 2026 ; non calculable. Pages, the PDF, exports and e-mails all go through it.
 
 It is also the one parser of numbers people type (`parse_nombre`): every form field (caisses.fields), the II.1
 grid and the II.2–II.4 pages read « 1 234,5 » through it and refuse what it refuses with the same message.
 
-Negative numbers carry an ASCII hyphen-minus, the house style of `format_nombre`: a spreadsheet and the parser
-read it back, and the evolutions print the same sign as the figures beside them.
+A negative number read by people carries the minus sign U+2212 (« −4,7 pts », French typography: a hyphen is
+not a minus); one written for a machine (`grouped=False`: a form input, the CSV for French Excel) keeps the
+ASCII hyphen-minus that spreadsheets read as a number. The parser reads both.
 """
 
 import datetime
@@ -106,7 +107,8 @@ def _to_decimal(value):
 def format_nombre(value, decimals=0, empty="—", grouped=True):
     """French format: thousands separated by a no-break space, decimal comma.
 
-    grouped=False gives "1234,5": what a form input or a French spreadsheet reads back as a number.
+    grouped=False gives "1234,5" and "-3": what a form input or a French spreadsheet reads back as a number;
+    grouped text is for people: "1 234,5" and "−3" (U+2212).
     """
     if value is None or value == "":
         return empty
@@ -117,7 +119,7 @@ def format_nombre(value, decimals=0, empty="—", grouped=True):
     number = number.quantize(quantum, rounding=ROUND_HALF_UP)
     if number == 0:
         number = abs(number)
-    sign = "-" if number < 0 else ""
+    sign = ("\u2212" if grouped else "-") if number < 0 else ""
     text = f"{abs(number):.{decimals}f}"
     integer, _, fraction = text.partition(".")
     groups = []

@@ -25,7 +25,7 @@
     var fixed = Math.abs(value).toFixed(decimals);
     var parts = fixed.split(".");
     var integer = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
-    var sign = value < 0 && Number(fixed) !== 0 ? "-" : "";
+    var sign = value < 0 && Number(fixed) !== 0 ? "\u2212" : "";  // the minus sign, as caisses.numbers prints it
     return sign + integer + (parts[1] ? "," + parts[1] : "");
   }
 

@@ -24,7 +24,7 @@ def test_thousands_separated_by_no_break_space():
 def test_decimal_comma_and_rounding_half_up():
     assert format_nombre(Decimal("34.6"), 2) == "34,60"
     assert format_nombre(2.345, 2) == "2,35"
-    assert format_nombre(-1234.5, 1) == f"-1{NBSP}234,5"
+    assert format_nombre(-1234.5, 1) == f"\u22121{NBSP}234,5"
     assert format_nombre(-0.01, 1) == "0,0"
 
 
@@ -43,7 +43,7 @@ def test_percent():
 def test_evolution():
     assert evolution(110, 100) == Decimal(10)
     assert format_evolution(110.25, 100) == f"+10,25{NBSP}%"
-    assert format_evolution(97, 100) == f"-3,00{NBSP}%"
+    assert format_evolution(97, 100) == f"\u22123,00{NBSP}%"
     assert format_evolution(100, 100) == f"0,00{NBSP}%"
 
 
@@ -106,10 +106,10 @@ def test_variation_of_a_rate_is_in_points():
     from caisses.numbers import TAUX, format_variation
 
     # 70,9 % vs 75,6 %: -4,7 points, not -6,19 %.
-    assert format_variation(Decimal("70.9"), Decimal("75.6"), TAUX) == f"-4,7{NBSP}pts"
+    assert format_variation(Decimal("70.9"), Decimal("75.6"), TAUX) == f"\u22124,7{NBSP}pts"
     assert format_variation(Decimal("31.2"), Decimal("30"), TAUX) == f"+1,2{NBSP}pt"
     assert format_variation(Decimal("31"), Decimal("30"), TAUX) == f"+1,0{NBSP}pt"
-    assert format_variation(Decimal("28"), Decimal("30"), TAUX) == f"-2,0{NBSP}pts"
+    assert format_variation(Decimal("28"), Decimal("30"), TAUX) == f"\u22122,0{NBSP}pts"
     assert format_variation(Decimal("30"), Decimal("30"), TAUX) == f"0,0{NBSP}pt"
     assert format_variation(Decimal("31.47"), Decimal("30"), TAUX, decimals=2) == f"+1,47{NBSP}pt"
 
@@ -120,14 +120,14 @@ def test_points_are_the_difference_of_the_rates_as_printed():
     # 70,94 % prints 70,9 %, 75,56 % prints 75,6 %: the reader subtracts 4,7, not 4,62.
     n, n1 = Decimal("70.94"), Decimal("75.56")
     assert (format_pourcent(n), format_pourcent(n1)) == (f"70,9{NBSP}%", f"75,6{NBSP}%")
-    assert format_variation(n, n1, TAUX) == f"-4,7{NBSP}pts"
+    assert format_variation(n, n1, TAUX) == f"\u22124,7{NBSP}pts"
 
 
 def test_variation_of_a_count_is_relative():
     from caisses.numbers import NOMBRE, format_variation
 
-    assert format_variation(Decimal("993"), Decimal("1000"), NOMBRE) == f"-0,70{NBSP}%"
-    assert format_variation(Decimal("993"), Decimal("1000"), NOMBRE, decimals=1) == f"-0,7{NBSP}%"
+    assert format_variation(Decimal("993"), Decimal("1000"), NOMBRE) == f"\u22120,70{NBSP}%"
+    assert format_variation(Decimal("993"), Decimal("1000"), NOMBRE, decimals=1) == f"\u22120,7{NBSP}%"
     assert format_variation(110, 100) == f"+10,00{NBSP}%"
 
 

@@ -37,11 +37,11 @@ def test_an_entered_rate_prints_with_its_own_decimals(org, client_for):
 def test_report_rate_evolution_in_points_count_evolution_in_percent(org, client_for, exemple):
     text = visible_text(client_for(org.user("relecteur")).get(url(exemple)).content.decode())
     # A ratio of the catalogue: 950 / 1 210 = 78,5 % ; 884 / 1 125 = 78,6 % → -0,1 point, not -0,07 %.
-    assert f"Taux d'objectifs totalement atteints 78,5{NBSP}% 78,6{NBSP}% -0,1{NBSP}pt" in text
+    assert f"Taux d'objectifs totalement atteints 78,5{NBSP}% 78,6{NBSP}% \u22120,1{NBSP}pt" in text
     # A count: 4 210 people in 2025, 3 915 in 2024 → +7,54 %.
     assert f"Accès aux soins 4{NBSP}210 3{NBSP}915 +7,54{NBSP}%" in text
     # ETP as entered: 35,1 → 34,6 (never 35,10), relative evolution.
-    assert f"Assistants sociaux 35,1 34,6 -1,42{NBSP}%" in text
+    assert f"Assistants sociaux 35,1 34,6 \u22121,42{NBSP}%" in text
 
 
 @pytest.fixture
@@ -63,10 +63,10 @@ def fetch(client_for, org, name, query=""):
 def test_national_page_prints_rate_evolutions_in_points(org, client_for, national):
     text = visible_text(fetch(client_for, org, "national").content.decode())
     # Nation: 1,6 % in 2025 (83,2 / (25 × 208)), 3,0 % in 2024 → -1,4 pt; people helped 560 vs 160 → +250 %.
-    assert f"Temps passé en formation 1,6{NBSP}% 3,0{NBSP}% -1,4{NBSP}pt" in text
+    assert f"Temps passé en formation 1,6{NBSP}% 3,0{NBSP}% \u22121,4{NBSP}pt" in text
     assert f"Personnes aidées 560 160 +250,00{NBSP}%" in text
     # CARSAT-T1's row: 1,0 % vs 3,0 % → -2,0 pts.
-    assert f"-2,0{NBSP}pts" in text
+    assert f"\u22122,0{NBSP}pts" in text
 
 
 def test_national_csv_prints_points_for_a_rate_column(org, client_for, national):

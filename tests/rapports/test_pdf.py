@@ -48,7 +48,7 @@ def test_pdf_of_the_example_report(org, exemple):
     assert "94,5 / (41,4 × 208) × 100 = 1,1 %" in text.replace(NBSP, " ")
     # Absenteeism: 933 / (62,3 × 208) × 100 = 7,2 %; effectifs N/N−1: 35,1 → 34,6 ETP (as entered) = −1,42 %.
     assert "933 / (62,3 × 208) × 100 = 7,2 %" in text.replace(NBSP, " ")
-    assert re.search(r"Assistants sociaux 35,1 34,6 -1,42 ?%", text.replace(NBSP, " "))
+    assert re.search(r"Assistants sociaux 35,1 34,6 \u22121,42 ?%", text.replace(NBSP, " "))
     # Part II: 4 210 people helped for access to care in 2025, 3 915 in 2024 → +7,54 % (hand values in test_report).
     assert re.search(r"Accès aux soins 4 210 3 915 \+7,54 ?%", text.replace(NBSP, " "))
     assert "Mise en place d'une permanence commune" in text

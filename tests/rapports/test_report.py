@@ -76,7 +76,7 @@ def test_part_one_figures_and_formulas(org, client_for, exemple):
     assert f"94,5 / (41,4{NBSP}×{NBSP}208){NBSP}×{NBSP}100 = 1,1{NBSP}%" in text
     # Effectifs over the years (the test has exercices 2024 and 2025): assistants sociaux 35,1 → 34,6 ETP,
     # (34,6 − 35,1) / 35,1 = −1,42 %.
-    assert f"Assistants sociaux 35,1 34,6 -1,42{NBSP}%" in text
+    assert f"Assistants sociaux 35,1 34,6 \u22121,42{NBSP}%" in text
     # I.2: the conventions' participation, in euros, French format: 48 500 + 21 000.
     assert f"69{NBSP}500,00{NBSP}€" in text
     # Annex: the sites with their addresses and hours.
