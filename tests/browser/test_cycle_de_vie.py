@@ -25,17 +25,31 @@ def logout(page):
     page.wait_for_load_state()
 
 
-def transmit(page):
+def confirmations(page):
+    """Accepts each irreversible action's confirmation and returns the questions asked."""
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    return asked
+
+
+def transmit(page, numero):
     page.goto(f"{page.base_url}{REPORT}/transmission/")
     form = page.locator("form", has=page.get_by_role("button", name="Transmettre"))
     for checkbox in form.get_by_role("checkbox").all():
         checkbox.check()  # each warning acknowledged
     form.get_by_role("button", name="Transmettre").click()
     page.wait_for_load_state()
-    assert "Le rapport a été transmis à la caisse nationale." in page.locator("main").inner_text()
+    expected = f"Rapport CARSAT-PL {ANNEE} transmis à la caisse nationale (transmission n° {numero})"
+    assert expected in page.locator("main").inner_text()
 
 
 def test_whole_life_of_a_report(demo, page):
+    asked = confirmations(page)
     # The agent of CPAM-44 enters a figure of its own unit.
     login(page, "agent", "demo-agent")
     page.goto(f"{page.base_url}{REPORT}/saisie/II-1/")
@@ -50,7 +64,10 @@ def test_whole_life_of_a_report(demo, page):
 
     # The responsable transmits.
     login(page, "responsable", "demo-responsable")
-    transmit(page)
+    transmit(page, 1)
+    assert asked == [
+        f"Transmettre le rapport CARSAT-PL {ANNEE} à la caisse nationale ? Ses données ne seront plus modifiables."
+    ]
     assert_accessible(page)
     logout(page)
 
@@ -61,7 +78,8 @@ def test_whole_life_of_a_report(demo, page):
     page.get_by_label("Motif (obligatoire)").fill(MOTIF)
     page.get_by_role("button", name="Renvoyer à la région").click()
     page.wait_for_load_state()
-    assert "renvoyé à la région pour correction" in page.locator("main").inner_text()
+    assert f"Rapport CARSAT-PL {ANNEE} renvoyé à la région pour correction" in page.locator("main").inner_text()
+    assert asked[-1].startswith(f"Renvoyer le rapport CARSAT-PL {ANNEE} à la région pour correction ?")
     logout(page)
 
     # The responsable sees why on the home page, corrects Part III and transmits again.
@@ -75,7 +93,7 @@ def test_whole_life_of_a_report(demo, page):
     text.fill(text.input_value() + f"\n\n## Perspectives {ANNEE + 1}\n\nUn nouveau point d'accueil à Saint-Nazaire.")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_load_state()
-    transmit(page)
+    transmit(page, 2)
     logout(page)
 
     # The relecteur validates and downloads the PDF that was transmitted.
@@ -84,7 +102,8 @@ def test_whole_life_of_a_report(demo, page):
     page.get_by_role("button", name="Valider").click()
     page.wait_for_load_state()
     main = page.locator("main")
-    assert "Le rapport a été validé." in main.inner_text()
+    assert f"Rapport CARSAT-PL {ANNEE} validé (transmission n° 2)." in main.inner_text()
+    assert asked[-1].startswith(f"Valider le rapport CARSAT-PL {ANNEE} ?")
     assert_accessible(page)
     with page.expect_download() as download:
         main.get_by_role("link", name=f"rapport-CARSAT-PL-{ANNEE}-transmission-2.pdf").click()
