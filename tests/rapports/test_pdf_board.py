@@ -171,3 +171,13 @@ def test_national_pdf_marks_the_reports_not_transmitted(org, client_for, tmp_pat
         "Ces totaux comprennent les chiffres provisoires de 2 rapports non transmis : CARSAT Test Deux "
         "(brouillon), CARSAT Test Trois (non commencé)." in text
     )
+
+
+def test_national_totals_keep_their_heading_and_note_on_their_page(org, client_for, tmp_path):
+    """The totals' heading and the note on drafts go to the page of their table (with three regions the
+    heading was left alone at the foot of page 1)."""
+    build_national(org)
+    response = client_for(org.user("relecteur")).get(reverse("national_pdf", kwargs={"annee": 2025}))
+    pages = pages_of(response.content, tmp_path)
+    heading = page_with(pages, "Totaux et ratios nationaux Ces totaux")
+    assert page_with(pages, "Totaux et ratios nationaux, exercice 2025 et 2024") == heading
