@@ -4,11 +4,20 @@ Each function takes the figures already computed by the data apps and returns a 
 images from `data:`; WeasyPrint reads it without any fetch). Colours are the Okabe–Ito palette, ordered so
 that neighbours differ in lightness, and every series also has its own hatch or marker, so that a grey print
 still tells them apart.
+
+A chart is drawn once per state of what it shows: `bar_chart` and `line_chart` keep their image in Django's
+cache under a key made of every argument, this module's source and matplotlib's version, so a key can never
+name a stale image and nothing has to invalidate it.
 """
 
 import base64
+import functools
+import hashlib
 import io
 import textwrap
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
 
 import matplotlib
 
@@ -17,6 +26,7 @@ matplotlib.use("Agg")
 # which would draw something else or raise on a malformed formula.
 matplotlib.rcParams["text.parse_math"] = False
 
+from django.core.cache import cache  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402 — the backend is chosen before matplotlib draws anything
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
@@ -38,6 +48,38 @@ RC = {
     "hatch.linewidth": 0.8,
     "text.parse_math": False,  # plain-text labels, even if another module changed the global rcParams
 }
+
+
+_STYLE = hashlib.sha256(Path(__file__).read_bytes() + metadata.version("matplotlib").encode()).hexdigest()[:16]
+CACHE_TIMEOUT = 24 * 3600
+
+
+def _frozen(value):
+    """The argument as nested tuples of plain values, so that its repr names it exactly (a generator or an
+    object whose repr hides its content would make two different charts share a key)."""
+    if isinstance(value, list | tuple | range):
+        return tuple(_frozen(item) for item in value)
+    if value is None or isinstance(value, str | int | float | Decimal):
+        return value
+    if hasattr(value, "__iter__"):
+        return tuple(_frozen(item) for item in value)
+    raise TypeError(f"valeur de graphique inattendue : {type(value).__name__}")
+
+
+def _kept(draw):
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        args = _frozen(args)
+        kwargs = {name: _frozen(value) for name, value in kwargs.items()}
+        signature = repr((draw.__name__, args, sorted(kwargs.items()), _STYLE))
+        key = "graphique:" + hashlib.sha256(signature.encode()).hexdigest()
+        image = cache.get(key)
+        if image is None:
+            image = draw(*args, **kwargs)
+            cache.set(key, image, CACHE_TIMEOUT)
+        return image
+
+    return wrapper
 
 
 def _french(decimals=0):
@@ -64,6 +106,7 @@ def _float(value):
     return float(value) if value is not None else 0.0
 
 
+@_kept
 def bar_chart(categories, series, ylabel="", horizontal=False):
     """Grouped bars: `series` is [(label, [value per category])]. Missing values are drawn as 0."""
     with matplotlib.rc_context(RC):
@@ -101,6 +144,7 @@ def bar_chart(categories, series, ylabel="", horizontal=False):
         return _to_data_uri(fig)
 
 
+@_kept
 def line_chart(years, series, ylabel="", decimals=0):
     """One line per series over the years: `series` is [(label, [value per year])]; None leaves a gap."""
     with matplotlib.rc_context(RC):

@@ -1,5 +1,7 @@
 """The national table's columns, filters and sort: one definition for the page, the spreadsheet and the CSV."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from caisses import numbers
@@ -165,16 +167,27 @@ def filtrer(lignes, etat="", retard=False, recherche=""):
     return result
 
 
+def cle_naturelle(text):
+    """The order a reader expects: « Région 4 » before « Région 10 », « Île-de-France » among the I, case ignored.
+
+    Digits and text alternate in the split (it starts with text, maybe empty), so two keys compare int to int."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    return [int(part) if index % 2 else part for index, part in enumerate(re.split(r"(\d+)", plain))]
+
+
 def trier(lignes, colonne, descendant=False):
-    """Sorted by one column; regions without a value always come last, then by name."""
+    """Sorted by one column; regions without a value always come last, then by name (natural order)."""
     present = [ligne for ligne in lignes if colonne.valeur(ligne) is not None]
     missing = [ligne for ligne in lignes if colonne.valeur(ligne) is None]
 
     def key(ligne):
         value = colonne.valeur(ligne)
-        return value.casefold() if isinstance(value, str) else value
+        return cle_naturelle(value) if isinstance(value, str) else value
 
-    present.sort(key=lambda ligne: ligne.region.nom.casefold())
+    def by_name(ligne):
+        return cle_naturelle(ligne.region.nom)
+
+    present.sort(key=by_name)
     present.sort(key=key, reverse=descendant)
-    missing.sort(key=lambda ligne: ligne.region.nom.casefold())
+    missing.sort(key=by_name)
     return present + missing
