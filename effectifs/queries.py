@@ -303,17 +303,20 @@ def etats_i4(rapports):
 
 
 def parties_1_resumees(rapports):
-    """{rapport id: PartieUn} of many reports in 2 queries, for the national view.
+    """{rapport id: PartieUn} of many reports in 3 queries, for the national view.
 
-    Only the effectifs (lignes: the categories entered) and the training actions are loaded — what etp_reel,
-    etp_assistants_sociaux, jours_formation and taux_formation read; the other lists are left empty.
+    Only the effectifs (lignes: the categories entered), the absences and the training actions are loaded — what
+    etp_reel, etp_assistants_sociaux, jours_absence, taux_absenteisme, jours_formation and taux_formation read;
+    the other lists are left empty. Three queries.
     """
     ids = [r.pk for r in rapports]
-    lignes, formations = defaultdict(list), defaultdict(list)
+    lignes, formations, absences = defaultdict(list), defaultdict(list), defaultdict(list)
     for effectif in Effectif.objects.filter(rapport_id__in=ids).select_related("categorie"):
         lignes[effectif.rapport_id].append(effectif)
     for formation in Formation.objects.filter(rapport_id__in=ids):
         formations[formation.rapport_id].append(formation)
+    for absence in Absence.objects.filter(rapport_id__in=ids):
+        absences[absence.rapport_id].append(absence)
     return {
         rapport.pk: PartieUn(
             rapport=rapport,
@@ -321,7 +324,7 @@ def parties_1_resumees(rapports):
             lignes=lignes[rapport.pk],
             affectations=[],
             mouvements=[],
-            absences=[],
+            absences=absences[rapport.pk],
             boursiers=[],
             installation=None,
             conventions=[],

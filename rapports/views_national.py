@@ -15,7 +15,7 @@ from caisses.models import Exercice, RapportAnnuel
 from caisses.plan import SECTIONS
 from caisses.scoping import can_review
 
-from . import national, national_export, national_table
+from . import national, national_export, national_table, peers
 from .pdf import html_to_pdf
 
 ORDRES = (("asc", "croissant"), ("desc", "décroissant"))
@@ -76,6 +76,7 @@ def national_view(request, annee):
     lignes, form, data, colonne, descendant = _selection(request, synthese)
     colonnes = [c for c in national_table.colonnes(annee) if c.sur_page]
     query = _query(data)
+    lignes_pairs = peers.pairs(synthese.lignes)
     return render(
         request,
         "rapports/national.html",
@@ -93,6 +94,10 @@ def national_view(request, annee):
             "query": query,
             "sections": SECTIONS.values(),
             "totaux": national.tableau_totaux(synthese),
+            "pairs": peers.resumes(lignes_pairs, lignes),
+            "pairs_regions": peers.par_region(lignes_pairs, lignes),
+            "pairs_comptees": sum(1 for ligne in synthese.lignes if ligne.rapport.is_transmitted),
+            "pairs_minimum": peers.MIN_REGIONS,
             "graphiques": national.graphiques(synthese, lignes),
             "exercices": list(Exercice.objects.order_by("-annee").values_list("annee", flat=True)),
         },

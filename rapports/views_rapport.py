@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from caisses.scoping import get_rapport
 
+from . import peers
 from .chiffres_cles import couverture
 from .freeze import frozen_copy, served_pdf
 from .pdf import TEMPLATE, pdf_filename
@@ -17,15 +18,18 @@ from .report import RAPPORT_RELATED, build_report
 def rapport_detail(request, code, annee):
     rapport = get_rapport(request.user, code, annee, select_related=RAPPORT_RELATED)
     copie = frozen_copy(rapport)
+    # Where the region stands among the others is said around the report, never in it: it moves as regions
+    # transmit, while the report's body is a record.
+    autour = {"couverture": couverture(rapport), "parmi_les_regions": peers.de_la_region(rapport)}
     if copie is None:
-        return render(request, TEMPLATE, {**build_report(rapport), "couverture": couverture(rapport)})
+        return render(request, TEMPLATE, {**build_report(rapport), **autour})
     context = {
         "rapport": rapport,
         "region": rapport.caisse,
         "exercice": rapport.exercice,
         "copie": copie,
         # The state now (validé le …) is said above the frozen body, which shows the report as transmitted.
-        "couverture": couverture(rapport),
+        **autour,
         # Our own template's output at the transmission, stored unchanged: escaped when it was rendered.
         "corps_fige": mark_safe(copie.corps_html),  # noqa: S308
     }

@@ -1,0 +1,54 @@
+"""The national page's « Les régions entre elles » and a region's place among the others beside its report."""
+
+from django.urls import reverse
+
+from caisses.models import Caisse, RapportAnnuel
+from tests.factories import CaisseFactory
+from tests.rapports.national_data import build_national, effectifs, valeurs
+from tests.rapports.test_national import get, url, visible_text
+
+
+def add_transmitted_regions(org, people):
+    """One transmitted region per figure of `people`, each with 10 ETP of social workers."""
+    for index, count in enumerate(people):
+        region = CaisseFactory(
+            code=f"CARSAT-P{index}", nom=f"CARSAT Pair {index}", type=Caisse.Type.REGIONALE, parent=org.nationale
+        )
+        rapport = RapportAnnuel.objects.create(caisse=region, exercice=org.exercice, etat=RapportAnnuel.Etat.TRANSMIS)
+        valeurs(rapport, [(None, "personnes_aidees_individuel", count)])
+        effectifs(rapport, {"as": 10})
+
+
+def test_national_page_gives_median_quartiles_and_the_far_region(org, client_for):
+    build_national(org)  # T1 transmitted: 200 people, 10 ETP → 20 per ETP; T2 a draft: 24 per ETP
+    add_transmitted_regions(org, [100, 110, 120, 130, 1000])  # 10, 11, 12, 13, 100 per ETP
+    text = visible_text(get(client_for, org, url()))
+    assert "Calculé sur les 6 rapports transmis ou validés" in text
+    # 10, 11, 12, 13, 20, 100: Q1 at 2,25 → 11,25; median 12,5; Q3 at 4,75 → 18,25; MAD of
+    # 2,5 1,5 0,5 0,5 7,5 87,5 = 2 → 100 lies 0,6745 × 87,5 / 2 = 29,5 robust deviations away, 20 only 2,5.
+    assert "Personnes aidées par ETP d'assistant social 6 11,3 12,5 18,3 CARSAT Pair 4 (100,0)" in text
+    assert "CARSAT Pair 4 100,0 1re sur 6 · premier quart atypique" in text
+    assert "CARSAT Test Un 20,0 2e sur 6 · premier quart" in text
+    # The draft is placed among them (24 > 20) without being counted.
+    assert "CARSAT Test Deux brouillon 24,0 2e sur 7 · premier quart" in text
+
+
+def test_with_too_few_regions_nothing_is_flagged(org, client_for):
+    build_national(org)
+    add_transmitted_regions(org, [100, 1000])
+    text = visible_text(get(client_for, org, url()))
+    assert "Personnes aidées par ETP d'assistant social 3 15,0 20,0 60,0 aucune" in text
+    assert "atypique</span>" not in get(client_for, org, url())
+
+
+def test_report_page_says_where_the_region_stands(org, client_for):
+    build_national(org)
+    add_transmitted_regions(org, [100, 110, 120, 130, 1000])
+    page = reverse("rapport_detail", kwargs={"code": org.other_region.code, "annee": 2025})
+    response = client_for(org.user("responsable_autre")).get(page)
+    assert response.status_code == 200
+    text = visible_text(response.content.decode())
+    assert "Parmi les régions en 2025" in text
+    assert "Personnes aidées par ETP d'assistant social : 24,0 — 2e sur 7, premier quart des régions" in text
+    # Other regions are not named on a region's page.
+    assert "CARSAT Pair" not in text
