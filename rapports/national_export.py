@@ -120,15 +120,20 @@ def sheet_synthese(ws, synthese, lignes):
             _set_column(ws.cell(row=total_row, column=index), colonne, colonne.total(synthese))
         ws.cell(row=total_row, column=index).font = Font(bold=True)
     _widths(ws, [28, 12, 22, 10, 12, *([16] * (len(cols) - 5)), 14, *([11] * len(section_codes))])
+    _autofilter(ws, len(lignes) + 1)  # the regions only: the national row stays below, out of the sort
 
 
 def sheet_indicateurs(ws, synthese):
     """Every indicator of the catalogue (and the computed totals) × region, as the aggregation module totals them."""
+    from activites.models import GroupeIndicateurs
+
     tableau = synthese.tableau
     regions = [ligne.region for ligne in synthese.lignes]
+    groupes = dict(GroupeIndicateurs.objects.values_list("code", "libelle"))
     _header(ws, ["Code", "Indicateur", "Groupe", "Unité", *(f"{r.nom} ({r.code})" for r in regions), NATIONAL_LABEL])
     for row, spec in enumerate(tableau.specs, start=2):
-        for column, text in enumerate((spec.code, spec.libelle, spec.groupe, spec.unite_mesure), start=1):
+        labels = (spec.code, spec.libelle, groupes.get(spec.groupe, spec.groupe), spec.unite_mesure)
+        for column, text in enumerate(labels, start=1):
             set_text(ws.cell(row=row, column=column), text)
         values = [tableau.par_region.get(region.pk, {}).get(spec.code) for region in regions]
         values.append(tableau.national.get(spec.code))
@@ -139,6 +144,37 @@ def sheet_indicateurs(ws, synthese):
             else:
                 set_number(cell, value, _number_format(spec.decimales))
     _widths(ws, [30, 50, 22, 12, *([16] * (len(regions) + 1))])
+    _autofilter(ws, len(tableau.specs) + 1)
+
+
+def sheet_pairs(ws, synthese, lignes):
+    """Each region's key ratios with its rank and quarter among the transmitted and validated reports."""
+    from . import peers
+
+    lignes_pairs = peers.pairs(synthese.lignes)
+    labels = ["Caisse régionale", "Code", "État du rapport"]
+    for lp in lignes_pairs:
+        unite = " (%)" if lp.ratio.pourcent else ""
+        labels += [lp.ratio.libelle + unite, "Rang", "Sur", "Quart", "Atypique"]
+    _header(ws, labels)
+    for row, (ligne, cellules) in enumerate(peers.par_region(lignes_pairs, lignes), start=2):
+        set_text(ws.cell(row=row, column=1), ligne.region.nom)
+        set_text(ws.cell(row=row, column=2), ligne.region.code)
+        set_text(ws.cell(row=row, column=3), ligne.etat_libelle)
+        for index, (ratio, _text, pos) in enumerate(cellules):
+            column = 4 + 5 * index
+            set_number(ws.cell(row=row, column=column), ratio.valeur(ligne.n), _number_format(1))
+            if pos is not None:
+                ws.cell(row=row, column=column + 1, value=pos.rang)
+                ws.cell(row=row, column=column + 2, value=pos.sur)
+                set_text(ws.cell(row=row, column=column + 3), pos.quart_court)
+                set_text(ws.cell(row=row, column=column + 4), "Oui" if pos.atypique else "Non")
+    _widths(ws, [28, 12, 14, *([14, 7, 7, 16, 10] * len(lignes_pairs))])
+    _autofilter(ws, len(lignes) + 1)
+
+
+def _autofilter(ws, last_row):
+    ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{max(1, last_row)}"
 
 
 def workbook(synthese, lignes):
@@ -147,6 +183,7 @@ def workbook(synthese, lignes):
     ws.title = "Synthèse"
     sheet_synthese(ws, synthese, lignes)
     sheet_indicateurs(wb.create_sheet("Indicateurs"), synthese)
+    sheet_pairs(wb.create_sheet("Régions entre elles"), synthese, lignes)
     wb.properties.title = f"Synthèse nationale {synthese.annee}"
     wb.properties.creator = "Rapports d'activité du service social"
     return wb

@@ -53,7 +53,7 @@ def test_xlsx_name_sheets_and_synthese_numbers(org, client_for, national):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == 'attachment; filename="synthese-nationale-2025.xlsx"'
     wb = open_xlsx(response)
-    assert wb.sheetnames == ["Synthèse", "Indicateurs"]
+    assert wb.sheetnames == ["Synthèse", "Indicateurs", "Régions entre elles"]
     ws = wb["Synthèse"]
     header = [cell.value for cell in ws[1]]
     assert header[:4] == ["Caisse régionale", "Code", "État du rapport", "En retard"]
@@ -177,3 +177,39 @@ def test_synthesis_pdf_has_regions_and_totals(org, client_for, national):
     assert "560" in text and "22,4" in text and "+250,00" in text
     assert "Synthèse nationale" in text and "Exercice 2025" in text
     assert f"page 1 / {len(reader.pages)}" in text
+
+
+def test_xlsx_every_sheet_has_an_autofilter_and_frozen_panes(org, client_for, national):
+    wb = open_xlsx(fetch(client_for, org, "national_xlsx"))
+    regions = Caisse.objects.regionales().count()
+    expected_rows = {"Synthèse": regions + 1, "Régions entre elles": regions + 1}
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "B2", ws.title
+        first, last = ws.auto_filter.ref.split(":")
+        assert first == "A1", ws.title
+        assert last.endswith(str(expected_rows.get(ws.title, ws.max_row))), ws.title
+    # The national row stays out of the synthesis sheet's filter, below it.
+    assert wb["Synthèse"].cell(row=regions + 2, column=1).value == "France entière"
+
+
+def test_xlsx_groups_are_named_by_their_label(org, client_for, national):
+    from activites.models import GroupeIndicateurs
+
+    rows = rows_by_first_cell(open_xlsx(fetch(client_for, org, "national_xlsx"))["Indicateurs"])
+    indicateur = Indicateur.objects.select_related("groupe").get(code="personnes_aidees_individuel")
+    assert rows["personnes_aidees_individuel"][2].value == indicateur.groupe.libelle
+    assert not set(GroupeIndicateurs.objects.values_list("code", flat=True)) & {row[2].value for row in rows.values()}
+
+
+def test_xlsx_places_each_region_among_the_others(org, client_for, national):
+    ws = open_xlsx(fetch(client_for, org, "national_xlsx"))["Régions entre elles"]
+    header = [cell.value for cell in ws[1]]
+    col = {label: index for index, label in enumerate(header)}
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=2)}
+    par_etp = col["Personnes aidées par ETP d'assistant social"]
+    # T1 is the only transmitted report (20 per ETP); the draft T2 (24) is placed above it, among 2.
+    un, deux = rows["CARSAT Test Un"], rows["CARSAT Test Deux"]
+    assert un[par_etp].value == 20
+    assert [c.value for c in un[par_etp + 1 : par_etp + 5]] == [1, 1, "premier quart", "Non"]
+    assert deux[2].value == "Brouillon"
+    assert [c.value for c in deux[par_etp + 1 : par_etp + 3]] == [1, 2]
