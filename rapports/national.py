@@ -8,7 +8,7 @@ figure this module computes is the national view's own ratio: people helped per 
 National ratios are computed from the national totals, never averaged over regions.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.http import Http404
@@ -165,6 +165,36 @@ class SyntheseNationale:
     def en_retard(self):
         return sum(1 for ligne in self.lignes if ligne.en_retard)
 
+    @property
+    def a_relire(self):
+        return sum(1 for ligne in self.lignes if ligne.etat == RapportAnnuel.Etat.TRANSMIS)
+
+    @property
+    def valides(self):
+        return sum(1 for ligne in self.lignes if ligne.etat == RapportAnnuel.Etat.VALIDE)
+
+    def transmis_seulement(self):
+        """The same view over the regions whose report is transmitted or validated: their totals and ratios, and
+        the same regions' N−1 (the evolution compares like with like). No query."""
+        lignes = [ligne for ligne in self.lignes if ligne.rapport.is_transmitted]
+        jours_n1 = self.exercice_n1.jours_theoriques_travail if self.exercice_n1 else 0
+        return replace(
+            self,
+            lignes=lignes,
+            total=total_de([ligne.n for ligne in lignes], self.exercice.jours_theoriques_travail),
+            total_n1=total_de([ligne.n1 for ligne in lignes], jours_n1),
+        )
+
+
+def total_de(regions, jours_theoriques):
+    """The totals and ratios of some regions' key figures (people helped are additive: their sum is the total)."""
+    part_2 = {
+        PERSONNES_TOTAL: _sum(c.personnes_aidees for c in regions),
+        PERSONNES_INDIVIDUEL: _sum(c.individuel for c in regions),
+        PERSONNES_COLLECTIF: _sum(c.collectif for c in regions),
+    }
+    return chiffres_nation(part_2, regions, jours_theoriques)
+
 
 def synthese_nationale(annee, today=None):
     """Every region's report of exercice `annee` with its key figures, N−1 and the national totals; 404 if unknown.
@@ -248,117 +278,3 @@ def regions_de_l_exercice(exercice):
         n = chiffres_region(tableau.par_region.get(region.pk), parties_1.get(rapport.pk))
         lignes.append(LigneRegion(region, rapport, en_retard=False, sections={}, n=n, n1=Chiffres()))
     return lignes
-
-
-# --- The national totals table and the charts ---------------------------------------------------------------
-
-
-def totaux_nationaux(synthese):
-    """[(label, N, N−1, decimals, is_rate)] of the national totals and ratios, for the N / N−1 / evolution table."""
-    n, n1 = synthese.total, synthese.total_n1
-    return [
-        ("Personnes aidées", n.personnes_aidees, n1.personnes_aidees, 0, False),
-        ("dont individuellement", n.individuel, n1.individuel, 0, False),
-        ("dont collectivement", n.collectif, n1.collectif, 0, False),
-        ("ETP réel au 31 décembre", n.etp_reel, n1.etp_reel, 2, False),
-        ("dont ETP d'assistants sociaux", n.etp_assistants_sociaux, n1.etp_assistants_sociaux, 2, False),
-        ("Jours de formation", n.jours_formation, n1.jours_formation, 1, False),
-        ("Temps passé en formation", n.taux_formation, n1.taux_formation, 1, True),
-        ("Personnes aidées par ETP d'assistant social", n.personnes_par_etp, n1.personnes_par_etp, 1, False),
-    ]
-
-
-def variation_texte(n, n1, is_rate, decimals=1):
-    """A rate's evolution in points (at the rate's printed decimals), a count's or an amount's in %."""
-    if is_rate:
-        return numbers.format_variation(n, n1, numbers.TAUX, decimals)
-    return numbers.format_variation(n, n1, numbers.NOMBRE)
-
-
-def tableau_totaux(synthese):
-    from .report import Tableau
-
-    def fmt(value, decimals, is_rate):
-        return numbers.format_pourcent(value, decimals) if is_rate else numbers.format_nombre(value, decimals)
-
-    annee = synthese.annee
-    return Tableau(
-        colonnes=[("Chiffre clé", False), (str(annee), True), (str(annee - 1), True), ("Évolution", True)],
-        lignes=[
-            [label, fmt(n, decimals, rate), fmt(n1, decimals, rate), variation_texte(n, n1, rate, decimals)]
-            for label, n, n1, decimals, rate in totaux_nationaux(synthese)
-        ],
-        legende=f"Totaux et ratios nationaux, exercice {annee} et {annee - 1} (ratios calculés sur les totaux)",
-    )
-
-
-def _graphique(lignes, total, titre, legende, series, ylabel, mesures):
-    """A horizontal bar chart of the regions and its data table (with the national row).
-
-    series: [(label, Chiffres → value)] drawn; mesures: [(label, Chiffres → text)] the table's columns.
-    """
-    from . import charts
-    from .report import Graphique, Tableau
-
-    return Graphique(
-        titre=titre,
-        legende=legende,
-        image=charts.bar_chart(
-            [ligne.region.nom for ligne in lignes],
-            [(label, [value(ligne.n) for ligne in lignes]) for label, value in series],
-            ylabel=ylabel,
-            horizontal=True,
-        ),
-        tableau=Tableau(
-            colonnes=[("Caisse régionale", False), *((label, True) for label, _text in mesures)],
-            lignes=[[ligne.region.nom, *(text(ligne.n) for _label, text in mesures)] for ligne in lignes],
-            total=["France entière", *(text(total) for _label, text in mesures)],
-            legende=titre,
-        ),
-    )
-
-
-def graphiques(synthese, lignes):
-    """Charts comparing the regions (in the order of `lignes`), each with its caption and data table."""
-    if not lignes:
-        return []
-    annee, total = synthese.annee, synthese.total
-
-    def nombre(attribute, decimals=0):
-        return lambda chiffres: numbers.format_nombre(getattr(chiffres, attribute), decimals)
-
-    def pourcent(chiffres):
-        return numbers.format_pourcent(chiffres.taux_formation, 1)
-
-    etp_as = ("ETP d'assistants sociaux", nombre("etp_assistants_sociaux", 2))
-    definitions = [
-        (
-            "Personnes aidées par région",
-            f"Personnes aidées individuellement et collectivement par région, exercice {annee}.",
-            [("Individuellement", lambda c: c.individuel), ("Collectivement", lambda c: c.collectif)],
-            "personnes",
-            [("Individuellement", nombre("individuel")), ("Collectivement", nombre("collectif"))],
-        ),
-        (
-            "Personnes aidées par ETP d'assistant social",
-            f"Personnes aidées par ETP d'assistant social au 31 décembre, exercice {annee} ; "
-            f"France entière : {numbers.format_nombre(total.personnes_par_etp, 1)}.",
-            [("Personnes aidées par ETP", lambda c: c.personnes_par_etp)],
-            "personnes par ETP",
-            [("Personnes aidées", nombre("personnes_aidees")), etp_as, ("Par ETP", nombre("personnes_par_etp", 1))],
-        ),
-        (
-            "Temps passé en formation",
-            f"Temps passé en formation (% du temps de travail des assistants sociaux), exercice {annee} ; "
-            f"France entière : {numbers.format_pourcent(total.taux_formation, 1)}.",
-            [("Temps passé en formation (%)", lambda c: c.taux_formation)],
-            "%",
-            [("Jours de formation", nombre("jours_formation", 1)), etp_as, ("Temps passé en formation", pourcent)],
-        ),
-    ]
-    return [
-        _graphique(lignes, total, *definition)
-        # A chart without any value would be an empty frame: left out.
-        for definition in definitions
-        if any(value(ligne.n) is not None for ligne in lignes for _label, value in definition[2])
-    ]

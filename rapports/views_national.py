@@ -15,7 +15,7 @@ from caisses.models import Exercice, RapportAnnuel
 from caisses.plan import SECTIONS
 from caisses.scoping import can_review
 
-from . import national, national_export, national_table, peers
+from . import national, national_blocs, national_export, national_table, peers
 from .pdf import html_to_pdf
 
 ORDRES = (("asc", "croissant"), ("desc", "décroissant"))
@@ -85,7 +85,7 @@ def national_view(request, annee):
             "exercice": synthese.exercice,
             "lignes": lignes,
             "rows": [(ligne, [(c, c.cellule(ligne)) for c in colonnes]) for ligne in lignes],
-            "total_row": [(c, c.cellule_total(synthese)) for c in colonnes],
+            **_total_rows(synthese, colonnes),
             "entetes": _entetes(data, colonnes, colonne, descendant),
             "tri": colonne,
             "descendant": descendant,
@@ -93,12 +93,12 @@ def national_view(request, annee):
             "filtre_actif": bool(data.get("etat") or data.get("retard") or data.get("q")),
             "query": query,
             "sections": SECTIONS.values(),
-            "totaux": national.tableau_totaux(synthese),
+            "totaux": national_blocs.tableau_totaux(synthese),
             "pairs": peers.resumes(lignes_pairs, lignes),
             "pairs_regions": peers.par_region(lignes_pairs, lignes),
             "pairs_comptees": sum(1 for ligne in synthese.lignes if ligne.rapport.is_transmitted),
             "pairs_minimum": peers.MIN_REGIONS,
-            "graphiques": national.graphiques(synthese, lignes),
+            "graphiques": national_blocs.graphiques(synthese, lignes),
             "exercices": list(Exercice.objects.order_by("-annee").values_list("annee", flat=True)),
         },
     )
@@ -126,6 +126,16 @@ def national_csv(request, annee):
     return response
 
 
+def _total_rows(synthese, colonnes):
+    """France entière over the transmitted and validated reports, then over every region (drafts included)."""
+    transmis = synthese.transmis_seulement()
+    return {
+        "synthese_transmis": transmis,
+        "total_row_transmis": [(c, c.cellule_total(transmis)) for c in colonnes],
+        "total_row": [(c, c.cellule_total(synthese)) for c in colonnes],
+    }
+
+
 def national_pdf_html(synthese, lignes):
     colonnes = [c for c in national_table.colonnes(synthese.annee) if c.sur_page]
     return render_to_string(
@@ -136,10 +146,10 @@ def national_pdf_html(synthese, lignes):
             "lignes": lignes,
             "colonnes": colonnes,
             "rows": [(ligne, [(c, c.cellule(ligne)) for c in colonnes]) for ligne in lignes],
-            "total_row": [(c, c.cellule_total(synthese)) for c in colonnes],
+            **_total_rows(synthese, colonnes),
             "sections": SECTIONS.values(),
-            "totaux": national.tableau_totaux(synthese),
-            "graphiques": national.graphiques(synthese, lignes),
+            "totaux": national_blocs.tableau_totaux(synthese),
+            "graphiques": national_blocs.graphiques(synthese, lignes),
             # The totals count every region: those whose report is not transmitted are named as provisional.
             "brouillons": [ligne for ligne in synthese.lignes if not ligne.rapport.is_transmitted],
         },

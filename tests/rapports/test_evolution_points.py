@@ -62,9 +62,12 @@ def fetch(client_for, org, name, query=""):
 
 def test_national_page_prints_rate_evolutions_in_points(org, client_for, national):
     text = visible_text(fetch(client_for, org, "national").content.decode())
-    # Nation: 1,6 % in 2025 (83,2 / (25 × 208)), 3,0 % in 2024 → -1,4 pt; people helped 560 vs 160 → +250 %.
-    assert f"Temps passé en formation 1,6{NBSP}% 3,0{NBSP}% \u22121,4{NBSP}pt" in text
-    assert f"Personnes aidées 560 160 +250,00{NBSP}%" in text
+    # The transmitted report (T1): 1,0 % in 2025, 3,0 % in 2024 → −2,0 pts; people helped 200 vs 160 → +25 %;
+    # beside it every region: 1,6 % (83,2 / (25 × 208)) and 560 people.
+    assert f"Temps passé en formation 1,0{NBSP}% 3,0{NBSP}% \u22122,0{NBSP}pts 1,6{NBSP}%" in text
+    assert f"Personnes aidées 200 160 +25,00{NBSP}% 560" in text
+    # The main table's all-regions row: 1,6 % vs 3,0 % → −1,4 pt.
+    assert f"\u22121,4{NBSP}pt" in text
     # CARSAT-T1's row: 1,0 % vs 3,0 % → -2,0 pts.
     assert f"\u22122,0{NBSP}pts" in text
 

@@ -129,11 +129,20 @@ def test_page_shows_every_region_totals_and_links_in_french_format(org, client_f
         assert name in text
     assert "France entière" in text
     # The training rate's evolution is in points; without any 2024 staff it is not computable.
-    assert f"France entière 2 / 27 560 160 +250,00{NBSP}% 460 95 33,50 25,00 1,6{NBSP}% non calculable 22,4" in text
+    # Every region, drafts included; then the transmitted report alone (T1), against its own N−1 (150 + 10).
+    assert (
+        f"France entière toutes les régions, brouillons compris 2 / 27 560 160 +250,00{NBSP}% 460 95 33,50 25,00 "
+        f"1,6{NBSP}% non calculable 22,4" in text
+    )
+    assert (
+        f"France entière rapports transmis et validés (1 région) 1 / 9 200 160 +25,00{NBSP}% 160 35 13,50 10,00 "
+        f"1,0{NBSP}% non calculable 20,0" in text
+    )
     assert f"+25,00{NBSP}%" in text  # CARSAT-T1's people helped, 2024 → 2025
     assert f"1,0{NBSP}%" in text and f"2,0{NBSP}%" in text
     assert "Totaux et ratios nationaux" in text
-    assert f"Temps passé en formation 1,6{NBSP}%" in text
+    # Totals table: T1 transmitted (1,0 %, no 2024 staff), every region beside (1,6 %).
+    assert f"Temps passé en formation 1,0{NBSP}% non calculable non calculable 1,6{NBSP}%" in text
     for code in ("CARSAT-T1", "CARSAT-T2", "CARSAT-T3"):
         assert reverse("rapport_detail", kwargs={"code": code, "annee": 2025}) in html
         assert reverse("rapport_pdf", kwargs={"code": code, "annee": 2025}) in html
@@ -255,7 +264,7 @@ def test_exercice_without_previous_year_or_figures(org, client_for, national):
     # 2024: only CARSAT-T1 has a report, and there is no 2023 exercice to compare with.
     text = visible_text(get(client_for, org, url(annee=2024)))
     assert "Vue nationale — exercice 2024" in text
-    assert "France entière 0 / 27 160 — non calculable 150 10" in text
+    assert "France entière toutes les régions, brouillons compris 0 / 27 160 — non calculable 150 10" in text
     # Without any people helped per ETP nor training rate, those charts are left out rather than drawn empty.
     assert "Personnes aidées par région" in text
     assert "Temps passé en formation (% du temps" not in text

@@ -180,4 +180,4 @@ def test_national_totals_keep_their_heading_and_note_on_their_page(org, client_f
     response = client_for(org.user("relecteur")).get(reverse("national_pdf", kwargs={"annee": 2025}))
     pages = pages_of(response.content, tmp_path)
     heading = page_with(pages, "Totaux et ratios nationaux Ces totaux")
-    assert page_with(pages, "Totaux et ratios nationaux, exercice 2025 et 2024") == heading
+    assert page_with(pages, "Totaux et ratios nationaux, exercice 2025 : rapports transmis ou validés") == heading

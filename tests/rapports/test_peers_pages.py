@@ -23,7 +23,7 @@ def test_national_page_gives_median_quartiles_and_the_far_region(org, client_for
     build_national(org)  # T1 transmitted: 200 people, 10 ETP → 20 per ETP; T2 a draft: 24 per ETP
     add_transmitted_regions(org, [100, 110, 120, 130, 1000])  # 10, 11, 12, 13, 100 per ETP
     text = visible_text(get(client_for, org, url()))
-    assert "Calculé sur les 6 rapports transmis ou validés" in text
+    assert "Rapports transmis ou validés pris en compte : 6 ;" in text
     # 10, 11, 12, 13, 20, 100: Q1 at 2,25 → 11,25; median 12,5; Q3 at 4,75 → 18,25; MAD of
     # 2,5 1,5 0,5 0,5 7,5 87,5 = 2 → 100 lies 0,6745 × 87,5 / 2 = 29,5 robust deviations away, 20 only 2,5.
     assert "Personnes aidées par ETP d'assistant social 6 11,3 12,5 18,3 CARSAT Pair 4 (100,0)" in text
