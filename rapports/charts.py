@@ -82,6 +82,14 @@ def _kept(draw):
     return wrapper
 
 
+def _tick(value, decimals):
+    """A tick as short as it is exact: 0 ; 0,25 ; 1,5 (never 0,3 for 0,25)."""
+    for places in range(decimals + 2):
+        if abs(round(value, places) - value) < 1e-9:
+            return format_nombre(value, places)
+    return format_nombre(value, decimals + 1)
+
+
 def _french(decimals=0):
     return FuncFormatter(lambda value, _pos: format_nombre(value, decimals))
 
@@ -165,4 +173,42 @@ def line_chart(years, series, ylabel="", decimals=0):
         ax.set_ylim(bottom=0)
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5))
+        return _to_data_uri(fig)
+
+
+@_kept
+def ratio_chart(categories, values, xlabel="", national=None, mediane=None, quartiles=None, provisoires=(), decimals=1):
+    """One ratio by region, bars sorted as given, with the reference marks a reviewer reads them against.
+
+    national: the France entière value (solid line); mediane: dashed line; quartiles: (Q1, Q3) shaded band;
+    provisoires: indexes of regions whose report is not transmitted (lighter bars, hatched). A missing value
+    draws no bar.
+    """
+    with matplotlib.rc_context(RC):
+        fig, ax = _new_figure(height=max(2.4, 0.32 * len(categories) + 1.2))
+        positions = list(range(len(categories)))
+        provisoires = set(provisoires)
+        colours = ["#56B4E9" if index in provisoires else PALETTE[0] for index in positions]
+        hatches = ["///" if index in provisoires else "" for index in positions]
+        bars = ax.barh(
+            positions, [_float(v) for v in values], height=0.7, color=colours, edgecolor="#222222", linewidth=0.5
+        )
+        for bar, hatch, value in zip(bars, hatches, values, strict=True):
+            bar.set_hatch(hatch)
+            if value is None:
+                bar.set_visible(False)
+        if quartiles is not None and None not in quartiles:
+            ax.axvspan(float(quartiles[0]), float(quartiles[1]), color="#E69F00", alpha=0.18, label="1er – 3e quartile")
+        if mediane is not None:
+            ax.axvline(float(mediane), color="#D55E00", linestyle="--", linewidth=1.4, label="Médiane")
+        if national is not None:
+            ax.axvline(float(national), color="#000000", linestyle="-", linewidth=1.4, label="France entière")
+        ax.set_yticks(positions, labels=[_wrap(c, 30) for c in categories], fontsize=8)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _tick(value, decimals)))
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
         return _to_data_uri(fig)

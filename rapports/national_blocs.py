@@ -133,3 +133,64 @@ def graphiques(synthese, lignes):
         for definition in definitions
         if any(value(ligne.n) is not None for ligne in lignes for _label, value in definition[2])
     ]
+
+
+def graphiques_ratios(synthese, lignes_pairs):
+    """One chart per key ratio: the regions sorted by value (highest first), the France entière value of the
+    transmitted and validated reports, the median and the quartiles marked; its data table beside it."""
+    from . import charts
+    from .report import Graphique, Tableau
+
+    transmis = synthese.transmis_seulement().total
+    result = []
+    for lp in lignes_pairs:
+        ratio, rep = lp.ratio, lp.repartition
+        present = [ligne for ligne in synthese.lignes if ratio.valeur(ligne.n) is not None]
+        if not present:
+            continue
+        present.sort(key=lambda ligne: (-ratio.valeur(ligne.n), ligne.region.nom))
+        national = ratio.valeur(transmis)
+        unite = " (%)" if ratio.pourcent else ""
+        image = charts.ratio_chart(
+            [ligne.region.nom for ligne in present],
+            [ratio.valeur(ligne.n) for ligne in present],
+            xlabel=ratio.libelle + unite,
+            national=national,
+            mediane=rep.mediane if rep else None,
+            quartiles=(rep.q1, rep.q3) if rep else None,
+            provisoires=[i for i, ligne in enumerate(present) if not ligne.rapport.is_transmitted],
+        )
+        reperes = (
+            f"médiane {ratio.texte(rep.mediane)}, quartiles {ratio.texte(rep.q1)} et {ratio.texte(rep.q3)} "
+            f"sur {rep.n} rapport{'s' if rep.n > 1 else ''} transmis ou validé{'s' if rep.n > 1 else ''}"
+            if rep
+            else "aucun rapport transmis ou validé : ni médiane ni quartiles"
+        )
+
+        def position(ligne, lp=lp):
+            pos = lp.positions.get(ligne.region.pk)
+            return (pos.rang_texte, pos.quart_court) if pos else ("—", "—")
+
+        result.append(
+            Graphique(
+                titre=ratio.libelle,
+                legende=(
+                    f"{ratio.libelle} par région, exercice {synthese.annee} ; France entière (rapports transmis et "
+                    f"validés) : {ratio.texte(national)} ; {reperes}. Barres hachurées : rapports non transmis."
+                ),
+                image=image,
+                tableau=Tableau(
+                    colonnes=[("Caisse régionale", False), (ratio.libelle, True), ("Rang", True), ("Quart", False)],
+                    lignes=[
+                        [
+                            ligne.region.nom + ("" if ligne.rapport.is_transmitted else " (non transmis)"),
+                            ratio.texte(ratio.valeur(ligne.n)),
+                            *position(ligne),
+                        ]
+                        for ligne in present
+                    ],
+                    legende=ratio.libelle,
+                ),
+            )
+        )
+    return result

@@ -99,6 +99,7 @@ def national_view(request, annee):
             "pairs_comptees": sum(1 for ligne in synthese.lignes if ligne.rapport.is_transmitted),
             "pairs_minimum": peers.MIN_REGIONS,
             "graphiques": national_blocs.graphiques(synthese, lignes),
+            "graphiques_ratios": national_blocs.graphiques_ratios(synthese, lignes_pairs),
             "exercices": list(Exercice.objects.order_by("-annee").values_list("annee", flat=True)),
         },
     )

@@ -149,8 +149,9 @@ def test_page_shows_every_region_totals_and_links_in_french_format(org, client_f
     assert reverse("national_xlsx", kwargs={"annee": 2025}) in html
     assert reverse("national_pdf", kwargs={"annee": 2025}) in html
     # Charts are SVG data URIs, each with its caption and its data table.
-    assert html.count('src="data:image/svg+xml;base64,') == 3
-    assert html.count("<figcaption>") == 3
+    # 3 key ratios with a value (no absences entered: no absenteeism chart) and 3 comparisons of the regions.
+    assert html.count('src="data:image/svg+xml;base64,') == 6
+    assert html.count("<figcaption>") == 6
 
 
 def test_default_order_is_by_region_name(org, client_for, national):

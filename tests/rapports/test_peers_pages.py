@@ -52,3 +52,55 @@ def test_report_page_says_where_the_region_stands(org, client_for):
     assert "Personnes aidées par ETP d'assistant social : 24,0 — 2e sur 7, premier quart des régions" in text
     # Other regions are not named on a region's page.
     assert "CARSAT Pair" not in text
+
+
+def test_the_page_opens_on_the_counts_a_reviewer_asks_first(org, client_for):
+    build_national(org)  # due yesterday: T1 transmitted (to review), T2 a draft, T3 not started: both late
+    html = get(client_for, org, url())
+    text = visible_text(html)
+    assert (
+        "En bref Rapports reçus 1 sur 3 À relire 1 : afficher les rapports transmis Validés 0 "
+        "En retard 2 : afficher les régions en retard" in text
+    )
+    assert text.index("En bref") < text.index("Totaux et ratios nationaux") < text.index("Ratios clés par région")
+    assert text.index("Ratios clés par région") < text.index("Rapports et chiffres clés par région")
+    assert 'href="?etat=transmis#titre-regions"' in html and 'href="?retard=on#titre-regions"' in html
+
+
+def test_each_key_ratio_has_a_chart_with_its_marks_and_data_table(org, client_for):
+    build_national(org)
+    add_transmitted_regions(org, [100, 110, 120, 130, 1000])
+    text = visible_text(get(client_for, org, url()))
+    # Transmitted: T1 20 and 10, 11, 12, 13, 100 per ETP → 1 660 people / 60 ETP = 27,7 for France entière.
+    assert (
+        "Personnes aidées par ETP d'assistant social par région, exercice 2025 ; France entière (rapports "
+        "transmis et validés) : 27,7 ; médiane 12,5, quartiles 11,3 et 18,3 sur 6 rapports transmis ou validés." in text
+    )
+    # Highest first; the draft marked, placed without being counted.
+    assert (
+        "Caisse régionale Personnes aidées par ETP d'assistant social Rang Quart CARSAT Pair 4 100,0 1re sur 6 "
+        "premier quart CARSAT Test Deux (non transmis) 24,0 2e sur 7 premier quart CARSAT Test Un 20,0 2e sur 6" in text
+    )
+
+
+def test_a_chart_is_drawn_again_when_a_figure_it_shows_changes(org, client_for):
+    import re
+
+    from activites.models import Valeur
+
+    built = build_national(org)
+    add_transmitted_regions(org, [100, 110, 120, 130, 1000])
+
+    def ratio_images():
+        html = get(client_for, org, url())
+        section = html.split('id="titre-ratios"')[1].split('id="titre-pairs"')[0]
+        return re.findall(r'src="(data:image/svg\+xml;base64,[^"]+)"', section)
+
+    before = ratio_images()
+    assert ratio_images() == before  # unchanged figures: the same kept images
+    valeur = Valeur.objects.get(rapport=built["t1"], caisse=None, indicateur__code="personnes_aidees_collectif")
+    valeur.valeur = 500
+    valeur.save()
+    after = ratio_images()
+    assert after[0] != before[0]  # people per ETP moved with the people helped
+    assert after[1] == before[1]  # the training rate did not
