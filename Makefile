@@ -9,7 +9,7 @@ SITE_URL ?= http://$(HOST_ADDR)
 ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST_NAME)
 RUN_ENV := DEBUG=1 SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
 
-.PHONY: run test lint format install system-deps bench clean
+.PHONY: run test lint format install system-deps bench bench-national clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ format: install
 ## make bench: the performance benchmark (figures printed)
 bench: install system-deps
 	$(PY) bench/run.py
+
+## make bench-national: the national-scale benchmark (gunicorn + PostgreSQL + Locust; figures printed)
+bench-national: install
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/national.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
