@@ -235,6 +235,31 @@ def totals_by_region(rows, specs):
     return {region: aggregate(values, specs) for region, values in by_region.items()}
 
 
+def totals_by_region_from_sums(sums, weighted_rows, specs):
+    """{region: {code: value}} as `totals_by_region`, from the database's sums per region and indicator
+    (sommes_nationales) and, for the weighted means only, their values per unit (weights included)."""
+    sums_by_region = {}
+    for region, code, total, region_value in sums:
+        sums_by_region.setdefault(region, {})[code] = (total, region_value)
+    weighted = {}
+    for region, unit, code, value in weighted_rows:
+        weighted.setdefault(region, {}).setdefault(unit, {})[code] = value
+    result = {}
+    for region in sums_by_region.keys() | weighted.keys():
+        sums_of_region, units = sums_by_region.get(region, {}), weighted.get(region, {})
+        figures = {}
+        for spec in specs:
+            if spec.is_computed:
+                continue
+            if spec.agregation == "moyenne_ponderee":
+                figures[spec.code] = total_of(spec, units)
+            else:
+                total, region_value = sums_of_region.get(spec.code, (None, None))
+                figures[spec.code] = region_value if spec.agregation == "aucune" else total
+        result[region] = derive(figures, specs)
+    return result
+
+
 def national_totals(region_totals, specs):
     """The nation's figures: données summed over regions (weighted means re-weighted), then ratios."""
     totals = {}
@@ -271,7 +296,15 @@ def tableau_national(annee):
     from . import queries
 
     specs = [spec_of(i) for i in queries.catalogue(annee)]
-    region_totals = totals_by_region(queries.valeurs_nationales(annee), specs)
+    # Summed by the database, one row per region and indicator; only weighted means need their units' values.
+    donnees = [spec for spec in specs if not spec.is_computed]
+    weighted = [spec for spec in donnees if spec.agregation == "moyenne_ponderee"]
+    weighted_codes = {spec.code for spec in weighted} | {spec.poids for spec in weighted if spec.poids}
+    region_totals = totals_by_region_from_sums(
+        queries.sommes_nationales(annee, [spec.code for spec in donnees if spec.agregation != "moyenne_ponderee"]),
+        queries.valeurs_nationales(annee, weighted_codes) if weighted else [],
+        specs,
+    )
     return TableauNational(
         annee=annee,
         specs=specs + computed_specs(),

@@ -9,7 +9,7 @@ class ActivitesConfig(AppConfig):
     def ready(self):
         from caisses.checks import CHECKS
         from caisses.demo import DEMO_EXTENSIONS
-        from caisses.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_MANY
+        from caisses.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_INPUTS, SECTION_STATUS_MANY
 
         from . import interchange, models, queries  # noqa: F401 — interchange registers partie_2
         from .checks import constats_ii1
@@ -40,5 +40,7 @@ class ActivitesConfig(AppConfig):
                 "II.4": queries.etats_ii4,
             }
         )
+        if queries.etats_inputs not in SECTION_STATUS_INPUTS:
+            SECTION_STATUS_INPUTS.append(queries.etats_inputs)
         if fill_partie_deux not in DEMO_EXTENSIONS:
             DEMO_EXTENSIONS.append(fill_partie_deux)

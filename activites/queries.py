@@ -2,11 +2,20 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, Sum
 
 from caisses.models import Caisse, RapportAnnuel, Site, one_to_one_of
 
-from .models import Circonscription, EnqueteSatisfaction, Etudiant, Indicateur, PartieDeux, Regle, Valeur
+from .models import (
+    Circonscription,
+    EnqueteSatisfaction,
+    Etudiant,
+    GroupeIndicateurs,
+    Indicateur,
+    PartieDeux,
+    Regle,
+    Valeur,
+)
 from .rules import RuleSpec
 
 
@@ -92,12 +101,27 @@ def valeurs_objets(rapport):
     }
 
 
-def valeurs_nationales(annee):
-    """[(caisse régionale id, unit key, code, valeur)] of every report of one exercice, in one query."""
-    rows = Valeur.objects.filter(rapport__exercice__annee=annee).values_list(
-        "rapport__caisse_id", "caisse__code", "site__code", "indicateur__code", "valeur"
-    )
+def valeurs_nationales(annee, codes=None):
+    """[(caisse régionale id, unit key, code, valeur)] of every report of one exercice (of `codes` only when
+    given), in one query."""
+    qs = Valeur.objects.filter(rapport__exercice__annee=annee)
+    if codes is not None:
+        qs = qs.filter(indicateur__code__in=codes)
+    rows = qs.values_list("rapport__caisse_id", "caisse__code", "site__code", "indicateur__code", "valeur")
     return [(region, _unit_key(c, s), code, valeur) for region, c, s, code, valeur in rows]
+
+
+def sommes_nationales(annee, codes):
+    """[(caisse régionale id, code, sum over the report's units, the value entered for the region as a whole)]
+    of one exercice, summed by the database in one query: one row per region and indicator, whatever the number
+    of units."""
+    region_level = Q(caisse__isnull=True, site__isnull=True)
+    return list(
+        Valeur.objects.filter(rapport__exercice__annee=annee, indicateur__code__in=codes)
+        .values_list("rapport__caisse_id", "indicateur__code")
+        .annotate(total=Sum("valeur"), region=Sum("valeur", filter=region_level))
+        .order_by()
+    )
 
 
 def rapport_precedent(rapport):
@@ -222,6 +246,17 @@ def etats_ii1(rapports):
         r.pk: _etat_ii1(values[r.pk], catalogues[r.exercice.annee], specs) if r.pk in values else EtatSection.VIDE
         for r in rapports
     }
+
+
+def etats_inputs():
+    """What II.1's state reads besides a report's data: the catalogue (indicators, their groups' order) and its
+    rules (caisses.plan)."""
+    return [
+        list(GroupeIndicateurs.objects.order_by("pk").values_list("pk", "ordre")),
+        list(Indicateur.objects.order_by("pk").values_list()),
+        list(Regle.objects.order_by("pk").values_list()),
+        list(Regle.termes.through.objects.order_by("pk").values_list()),
+    ]
 
 
 def _etats_textes(rapports, model, decide):

@@ -159,3 +159,35 @@ def section_states_many(rapports):
         rapport.pk: {code: by_section[code].get(rapport.pk, EtatSection.VIDE) for code in SECTIONS}
         for rapport in rapports
     }
+
+
+# Besides a report's own data (its version_donnees moves with every write, caisses.guard), a state may read
+# reference data: each app registers a function () → a value that changes whenever that reference data changes
+# in a way that could change a state (the categories of staff, the catalogue and its rules).
+SECTION_STATUS_INPUTS = []
+STATES_TIMEOUT = 24 * 3600
+
+
+def _reference_stamp():
+    import hashlib
+
+    return hashlib.sha256(repr([read() for read in SECTION_STATUS_INPUTS]).encode()).hexdigest()[:16]
+
+
+def section_states_kept(rapports):
+    """`section_states_many`, kept in Django's cache per report under its data version, its state and the
+    reference data the states read: a report unchanged since the last look costs no query, and a key can never
+    name a stale answer. The reference stamp costs one query per registered input."""
+    from django.core.cache import cache
+
+    saved = [rapport for rapport in rapports if rapport.pk is not None]
+    if not saved:
+        return {}
+    stamp = _reference_stamp()
+    keys = {r.pk: f"etats-sections:{r.pk}:{r.version_donnees}:{r.etat}:{stamp}" for r in saved}
+    found = cache.get_many(list(keys.values()))
+    missing = [r for r in saved if keys[r.pk] not in found]
+    computed = section_states_many(missing) if missing else {}
+    if computed:
+        cache.set_many({keys[pk]: states for pk, states in computed.items()}, STATES_TIMEOUT)
+    return {r.pk: found.get(keys[r.pk]) or computed[r.pk] for r in saved}

@@ -9,7 +9,7 @@ class EffectifsConfig(AppConfig):
     def ready(self):
         from caisses.checks import CHECKS
         from caisses.demo import DEMO_EXTENSIONS
-        from caisses.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_MANY
+        from caisses.plan import SECTION_HISTORY, SECTION_STATUS, SECTION_STATUS_INPUTS, SECTION_STATUS_MANY
 
         from . import interchange, models, queries  # noqa: F401 — interchange registers partie_1
         from .checks import check_partie_1
@@ -26,6 +26,8 @@ class EffectifsConfig(AppConfig):
         SECTION_STATUS_MANY.update(
             {"I.1": queries.etats_i1, "I.2": queries.etats_i2, "I.3": queries.etats_i3, "I.4": queries.etats_i4}
         )
+        if queries.etats_inputs not in SECTION_STATUS_INPUTS:
+            SECTION_STATUS_INPUTS.append(queries.etats_inputs)
         history = {
             "I.1": [models.Effectif, models.Affectation, models.Mouvement, models.Absence, models.Boursier],
             "I.2": [models.Installation, models.EtatLocaux, models.Convention],

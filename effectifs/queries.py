@@ -283,6 +283,11 @@ def etats_i1(rapports):
     }
 
 
+def etats_inputs():
+    """What the states above read besides a report's data: the number of categories (caisses.plan)."""
+    return Categorie.objects.count()
+
+
 def etats_i2(rapports):
     ids = [r.pk for r in rapports]
     installations = {i.rapport_id: i for i in Installation.objects.filter(rapport_id__in=ids)}

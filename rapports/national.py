@@ -15,7 +15,7 @@ from django.http import Http404
 
 from caisses import numbers
 from caisses.models import Caisse, Exercice, RapportAnnuel
-from caisses.plan import SECTIONS, EtatSection, section_states_many
+from caisses.plan import SECTIONS, EtatSection, section_states_kept
 
 PERSONNES_TOTAL = "personnes_aidees_total"
 PERSONNES_INDIVIDUEL = "personnes_aidees_individuel"
@@ -220,7 +220,7 @@ def synthese_nationale(annee, today=None):
     tableau = aggregation.tableau_national(annee)
     tableau_n1 = aggregation.tableau_national(annee - 1) if exercice_n1 else None
     rapports_n = [r for r in rapports if r.exercice_id == exercice.pk]
-    states = section_states_many(rapports_n)
+    states = section_states_kept(rapports_n)
     empty_states = dict.fromkeys(SECTIONS, EtatSection.VIDE)
 
     lignes = []

@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from caisses import numbers
 
@@ -18,6 +18,7 @@ class Colonne:
     affiche: object = None  # LigneRegion → text, when the raw value alone cannot say it (evolution)
     affiche_total: object = None  # SyntheseNationale → text of the national row
     sur_page: bool = True  # False: in the files only (the page shows it elsewhere)
+    groupe: str = ""  # the page's column group (GROUPES) that shows it; "": always shown
 
     @property
     def numerique(self):
@@ -49,7 +50,43 @@ def points(n, n1):
     return numbers.variation(n, n1, numbers.TAUX, 1)
 
 
+# The page's column groups: a reviewer picks those to see (?colonnes=…), so that the columns compared fit a
+# 1 366 px screen; the files and the PDF keep every column.
+GROUPES = (
+    ("suivi", "Suivi des rapports"),
+    ("personnes", "Personnes aidées"),
+    ("moyens", "Effectifs"),
+    ("ratios", "Ratios clés"),
+)
+GROUPES_PAR_DEFAUT = ("suivi", "personnes", "ratios")
+
+
+def _groupe(cle):
+    for groupe, cles in (
+        ("suivi", ("etat", "retard", "sections")),
+        ("personnes", ("personnes", "personnes_n1", "evolution", "individuel", "collectif")),
+        ("moyens", ("etp", "etp_as")),
+        ("ratios", ("formation", "formation_n1", "evolution_formation", "par_etp")),
+    ):
+        if cle in cles:
+            return groupe
+    return ""
+
+
+def visibles(annee, groupes):
+    """The page's columns for the chosen groups (the defaults when none is chosen)."""
+    groupes = set(groupes or GROUPES_PAR_DEFAUT)
+    shown = [c for c in colonnes(annee) if c.sur_page and (not c.groupe or c.groupe in groupes)]
+    # The ratios a reviewer compares come right after the report's state, before the counts they are made of.
+    order = ["", "suivi", "ratios", "personnes", "moyens"]
+    return sorted(shown, key=lambda c: order.index(c.groupe))
+
+
 def colonnes(annee):
+    return [replace(colonne, groupe=_groupe(colonne.cle)) for colonne in _colonnes(annee)]
+
+
+def _colonnes(annee):
     n1 = annee - 1
     return [
         Colonne("region", "Caisse régionale", lambda r: r.region.nom),

@@ -29,6 +29,9 @@ class FiltreNational(forms.Form):
     )
     retard = forms.BooleanField(label="En retard seulement", required=False)
     q = forms.CharField(label="Rechercher une caisse régionale", required=False, max_length=100)
+    colonnes = forms.MultipleChoiceField(
+        label="Colonnes affichées", required=False, choices=national_table.GROUPES, widget=forms.CheckboxSelectMultiple
+    )
     tri = forms.CharField(required=False, widget=forms.HiddenInput)
     ordre = forms.ChoiceField(required=False, choices=ORDRES, widget=forms.HiddenInput)
 
@@ -56,7 +59,7 @@ def _query(data, **changes):
     params = {key: value for key, value in {**data, **changes}.items() if value not in ("", None, False)}
     if params.get("retard") is True:
         params["retard"] = "on"
-    return "?" + urlencode(params) if params else ""
+    return "?" + urlencode(params, doseq=True) if params else ""
 
 
 def _entetes(data, colonnes, courante, descendant):
@@ -74,7 +77,7 @@ def _entetes(data, colonnes, courante, descendant):
 def national_view(request, annee):
     synthese = _synthese(request, annee)
     lignes, form, data, colonne, descendant = _selection(request, synthese)
-    colonnes = [c for c in national_table.colonnes(annee) if c.sur_page]
+    colonnes = national_table.visibles(annee, data.get("colonnes"))
     query = _query(data)
     lignes_pairs = peers.pairs(synthese.lignes)
     return render(
@@ -90,7 +93,8 @@ def national_view(request, annee):
             "tri": colonne,
             "descendant": descendant,
             "form": form,
-            "filtre_actif": bool(data.get("etat") or data.get("retard") or data.get("q")),
+            "filtre_actif": bool(data.get("etat") or data.get("retard") or data.get("q") or data.get("colonnes")),
+            "groupes_affiches": data.get("colonnes") or national_table.GROUPES_PAR_DEFAUT,
             "query": query,
             "sections": SECTIONS.values(),
             "totaux": national_blocs.tableau_totaux(synthese),

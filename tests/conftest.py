@@ -29,6 +29,16 @@ def pytest_configure(config):
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="test-media-")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse primary keys, so a report's kept section
+    states (keyed by its id and data version) or a kept chart must not outlive the test that made them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def org(db) -> OrgData:
     """Two regions with their CPAMs and sites, two exercices, and one user per role (and outsiders)."""

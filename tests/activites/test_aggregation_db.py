@@ -58,3 +58,49 @@ def test_national_view_in_constant_queries(org):
     assert table.national["taux_objectifs_atteints"] == D(50)
     frame = table.frame()
     assert frame.loc["national", "accompagnements_termines"] == D(5500)
+
+
+def test_database_sums_equal_the_units_summed_one_by_one(org):
+    """Each rule of aggregation, on units of every level: the database's sums (and the weighted means from their
+    units) give exactly the totals of the per-unit path they replace."""
+    from activites import queries
+    from activites.aggregation import spec_of, totals_by_region
+    from activites.models import GroupeIndicateurs
+
+    groupe = GroupeIndicateurs.objects.first()
+    poids = Indicateur.objects.get(code="accompagnements_termines")
+    moyenne = Indicateur.objects.create(
+        code="duree_moyenne_test",
+        libelle="Durée moyenne",
+        groupe=groupe,
+        agregation="moyenne_ponderee",
+        poids=poids,
+        decimales=2,
+        unite_mesure="jours",
+    )
+    rapport = RapportAnnuel.objects.create(caisse=org.region, exercice=org.exercice)
+    cpam_a, cpam_b = org.cpams
+    put(rapport, "accompagnements_termines", D("0.1"), caisse=cpam_a)
+    put(rapport, "accompagnements_termines", D("0.2"), caisse=cpam_b)
+    Valeur.objects.create(rapport=rapport, indicateur=poids, site=org.sites[0], valeur=D("12.25"))
+    put(rapport, "objectifs_atteints", 7)  # the region as a whole
+    regionale = Indicateur.objects.create(
+        code="delai_regional_test", libelle="Délai régional", groupe=groupe, agregation="aucune", unite_mesure="jours"
+    )
+    Valeur.objects.create(rapport=rapport, indicateur=regionale, valeur=40)  # « aucune »: the region's own value …
+    Valeur.objects.create(rapport=rapport, indicateur=regionale, caisse=cpam_a, valeur=90)  # … never a unit's
+    Valeur.objects.create(rapport=rapport, indicateur=moyenne, caisse=cpam_a, valeur=D("10"))
+    Valeur.objects.create(rapport=rapport, indicateur=moyenne, caisse=cpam_b, valeur=D("40"))
+    other = new_region(org, 1)
+
+    table = tableau_national(2025)
+    specs = [spec_of(i) for i in queries.catalogue(2025)]
+    one_by_one = totals_by_region(queries.valeurs_nationales(2025), specs)
+    assert table.par_region == one_by_one
+    figures = table.par_region[org.region.pk]
+    assert figures["accompagnements_termines"] == D("12.55")
+    assert figures["delai_regional_test"] == 40
+    assert figures["taux_objectifs_atteints"] == D(7) / D("12.55") * 100
+    # (10 × 0,1 + 40 × 0,2) / 0,3 = 30
+    assert figures["duree_moyenne_test"] == 30
+    assert table.par_region[other.pk]["accompagnements_termines"] == 100

@@ -47,3 +47,29 @@ def test_other_roles_get_the_french_404(demo, page):
     response = page.goto(page.base_url + "/national/2025/")
     assert response.status == 404
     assert "Page introuvable" in page.locator("main").inner_text()
+
+
+def test_key_columns_fit_a_1366_screen_and_column_groups_stay_in_the_url(demo, page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, "relecteur", "demo-relecteur")
+    page.goto(page.base_url + "/national/2025/")
+    box = page.locator(".national-scroll").bounding_box()
+    for name in ("Personnes aidées par ETP d'assistant social", "Temps passé en formation"):
+        header = page.locator("table.national-table thead th", has_text=name).first.bounding_box()
+        assert header["x"] + header["width"] <= box["x"] + box["width"], name  # seen without scrolling sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert_accessible(page)
+
+    page.get_by_label("Effectifs").check()
+    page.get_by_label("Personnes aidées", exact=True).uncheck()
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_load_state()
+    assert "colonnes=moyens" in page.url
+    headers = page.locator("table.national-table thead th").all_inner_texts()
+    assert any("ETP réel au 31 décembre" in h for h in headers)
+    assert not any("Personnes aidées 2025" in h for h in headers)
+    page.get_by_role("link", name="Personnes aidées par ETP d'assistant social").first.click()
+    page.wait_for_load_state()
+    assert "colonnes=moyens" in page.url and "tri=par_etp" in page.url  # a view to bookmark
+    assert page.locator("th[aria-sort]").inner_text().startswith("Personnes aidées par ETP")
+    assert_accessible(page)
