@@ -311,3 +311,18 @@ def tableau_national(annee):
         par_region=region_totals,
         national=national_totals(region_totals, specs),
     )
+
+
+def personnes_par_exercice(annees):
+    """{(année, caisse régionale id): {code: value}} of the people helped (individually, collectively, not split,
+    and their computed total) over several exercices, in one query: the national trends."""
+    from . import queries
+
+    codes = {code for _l, _g, terms in COMPUTED_TOTALS.values() for code in terms}
+    result = {}
+    for annee, region, code, total in queries.sommes_par_exercice(annees, codes):
+        result.setdefault((annee, region), {})[code] = total
+    for figures in result.values():
+        for code, (_libelle, _groupe, terms) in COMPUTED_TOTALS.items():
+            figures[code] = _sum_present(figures.get(term) for term in terms)
+    return result

@@ -124,6 +124,17 @@ def sommes_nationales(annee, codes):
     )
 
 
+def sommes_par_exercice(annees, codes):
+    """[(année, caisse régionale id, code, sum over the report's units)] of several exercices, summed by the
+    database in one query (for données aggregated by sum)."""
+    return list(
+        Valeur.objects.filter(rapport__exercice__annee__in=annees, indicateur__code__in=codes)
+        .values_list("rapport__exercice__annee", "rapport__caisse_id", "indicateur__code")
+        .annotate(total=Sum("valeur"))
+        .order_by()
+    )
+
+
 def rapport_precedent(rapport):
     """The same region's report of the exercice before, or None."""
     return (

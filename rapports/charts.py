@@ -212,3 +212,25 @@ def ratio_chart(categories, values, xlabel="", national=None, mediane=None, quar
         if ax.get_legend_handles_labels()[0]:
             ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
         return _to_data_uri(fig)
+
+
+@_kept
+def small_line_chart(years, values, reference=None, decimals=0, ymax=None):
+    """A small multiple: one series over the years (None leaves a gap), and the nation's dashed for reference;
+    `ymax` the same for every multiple, so that their heights compare."""
+    with matplotlib.rc_context(RC):
+        fig, ax = _new_figure(width=2.8, height=1.7)
+        if reference is not None:
+            ax.plot(years, [_nan(v) for v in reference], color="#777777", linestyle="--", linewidth=1, label="France")
+        ax.plot(years, [_nan(v) for v in values], color=PALETTE[0], marker="o", markersize=2.5, linewidth=1.6)
+        ax.set_xticks([years[0], years[-1]], labels=[str(years[0]), str(years[-1])], fontsize=7)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=3))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _tick(value, decimals)))
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_ylim(bottom=0, top=float(ymax) if ymax else None)
+        ax.grid(axis="y", color="#dddddd", linewidth=0.5)
+        return _to_data_uri(fig)
+
+
+def _nan(value):
+    return float(value) if value is not None else float("nan")

@@ -172,3 +172,27 @@ def national_pdf(request, annee):
     response = HttpResponse(html_to_pdf(national_pdf_html(synthese, lignes)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(annee)}"'
     return response
+
+
+@login_required
+def national_tendances(request, annee):
+    if not can_review(request.user):
+        raise Http404("Page introuvable.")
+    if not Exercice.objects.filter(annee=annee).exists():
+        raise Http404("Exercice inconnu.")
+    from . import national_tendances as tendances
+
+    donnees = tendances.tendances(annee)
+    choisi = tendances.chiffre(request.GET.get("chiffre", ""))
+    return render(
+        request,
+        "rapports/national_tendances.html",
+        {
+            "annee": annee,
+            "tendances": donnees,
+            "chiffres": tendances.CHIFFRES,
+            "choisi": choisi,
+            "multiples": tendances.multiples(donnees, choisi),
+            "tableau": tendances.tableau(donnees, choisi),
+        },
+    )

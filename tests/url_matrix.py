@@ -201,7 +201,7 @@ def national(org):
 URL_CASES.update(
     {
         name: Case(kwargs=national, expected=statuses(404, administrateur=200, relecteur=200))
-        for name in ("national", "national_xlsx", "national_csv", "national_pdf")
+        for name in ("national", "national_xlsx", "national_csv", "national_pdf", "national_tendances")
     }
 )
 
