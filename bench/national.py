@@ -11,7 +11,8 @@ side by side in the same run, after one warm-up walk. Printed per set: median an
 the ratio of each median to the bare page's (targets: national ≤ 3×, report ≤ 5×, grid ≤ 5× on the realistic
 set), the national view's SQL queries (target: the same on both sets, ≤ 20) and the II.1 grid's HTML size
 (target < 2 MB on the stress set).
-Options: --sets realiste,stress  --seconds S (measure per set, default 60)  --rebuild.
+Options: --sets realiste,stress  --seconds S (measure per set, default 60)  --rebuild  --avant DIR (also serve
+the same set from another checkout, e.g. a `git worktree` of an earlier commit, and print both in one run).
 Requires locust (bench/requirements.txt, installed by `make bench-national`).
 """
 
@@ -86,10 +87,10 @@ def in_process(name):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def serve(name, port):
+def serve(name, port, code=ROOT):
     cmd = [str(Path(PY).parent / "gunicorn"), "reporting_site.wsgi:application", "-b", f"127.0.0.1:{port}"]
     cmd += ["-w", "2", "--timeout", "300", "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env_for(name))
+    proc = subprocess.Popen(cmd, cwd=code, env={**env_for(name), "PYTHONPATH": str(code)})
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)  # noqa: S310 — local
@@ -145,29 +146,34 @@ def walk(base, urls, seconds):
     return result
 
 
-def measure(name, seconds):
+def measure(name, seconds, avant=None):
     facts = in_process(name)
-    port = free_port()
-    proc = serve(name, port)
-    try:
-        stats = walk(f"http://127.0.0.1:{port}", facts["urls"], seconds)
-    finally:
-        proc.terminate()
-        proc.wait()
-    bare = stats["bare"][0] or 1
+    runs = [("avant", Path(avant))] if avant else []
+    runs.append(("maintenant" if avant else "", ROOT))
     print(
         f"\n== {name} : {facts['regions']} régions, {facts['exercices']} exercices, "
-        f"{facts['units']} unités dans la région mesurée ; {seconds} s mesurées"
+        f"{facts['units']} unités dans la région mesurée ; {seconds} s mesurées par code servi"
     )
-    print(f"{'page':<10} {'médiane':>9} {'p90':>7} {'requêtes':>9} {'× page nue':>11} cible")
-    for page, (median, p90, count) in stats.items():
-        ratio = median / bare
-        target = TARGETS.get(page)
-        verdict = "" if target is None else (f"≤ {target}× : {'OK' if ratio <= target else 'NON'}")
-        print(f"{page:<10} {median:>7.0f} ms {p90:>4.0f} ms {count:>9} {ratio:>10.1f}× {verdict}")
+    for label, code in runs:
+        port = free_port()
+        proc = serve(name, port, code)
+        try:
+            stats = walk(f"http://127.0.0.1:{port}", facts["urls"], seconds)
+        finally:
+            proc.terminate()
+            proc.wait()
+        bare = stats["bare"][0] or 1
+        if label:
+            print(f"-- code {label} : {code}")
+        print(f"{'page':<10} {'médiane':>9} {'p90':>7} {'requêtes':>9} {'× page nue':>11} cible")
+        for page, (median, p90, count) in stats.items():
+            ratio = median / bare
+            target = TARGETS.get(page)
+            verdict = "" if target is None else (f"≤ {target}× : {'OK' if ratio <= target else 'NON'}")
+            print(f"{page:<10} {median:>7.0f} ms {p90:>4.0f} ms {count:>9} {ratio:>10.1f}× {verdict}")
     print(f"requêtes SQL de la vue nationale : {facts['queries']} (cible ≤ 20, identique d'un jeu à l'autre)")
     print(f"grille II.1 : {facts['grid_bytes'] / 1e6:.2f} Mo de HTML pour {facts['units']} unités")
-    return facts, stats
+    return facts
 
 
 def main():
@@ -176,12 +182,13 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--stress-years", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--avant", help="another checkout to serve the same sets from, measured in the same run")
     args = parser.parse_args()
     for name in args.sets.split(","):
         spec = dict(SETS[name])
         spec["years"] = spec["years"] or args.stress_years
         build(name, spec, args.rebuild)
-        measure(name, args.seconds)
+        measure(name, args.seconds, args.avant)
 
 
 if __name__ == "__main__":

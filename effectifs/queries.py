@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from caisses.models import Site, one_to_one_of
 from caisses.plan import EtatSection
@@ -307,36 +307,66 @@ def etats_i4(rapports):
     return {pk: _etat_i4(pk in reunions, lambda pk=pk: pk in autres) for pk in ids}
 
 
-def parties_1_resumees(rapports):
-    """{rapport id: PartieUn} of many reports in 3 queries, for the national view.
+@dataclass
+class ResumePartieUn:
+    """Part I's key figures of one report, summed by the database, under PartieUn's names (the national view
+    and its trends read them for every region: no row of Part I is loaded)."""
 
-    Only the effectifs (lignes: the categories entered), the absences and the training actions are loaded — what
-    etp_reel, etp_assistants_sociaux, jours_absence, taux_absenteisme, jours_formation and taux_formation read;
-    the other lists are left empty. Three queries.
-    """
+    rapport: object  # with its exercice
+    etp_reel: Decimal = Decimal(0)
+    etp_assistants_sociaux: Decimal = Decimal(0)
+    jours_formation: Decimal = Decimal(0)
+    jours_absence: Decimal = Decimal(0)
+    nombre_effectifs: int = 0
+    nombre_formations: int = 0
+    nombre_absences: int = 0
+
+    # PartieUn's lists are read as "any row?" by the national figures.
+    @property
+    def lignes(self):
+        return self.nombre_effectifs
+
+    @property
+    def formations(self):
+        return self.nombre_formations
+
+    @property
+    def absences(self):
+        return self.nombre_absences
+
+    @property
+    def jours_theoriques(self):
+        return self.rapport.exercice.jours_theoriques_travail
+
+    @property
+    def taux_formation(self):
+        return formulas.taux_formation(self.jours_formation, self.etp_assistants_sociaux, self.jours_theoriques)
+
+    @property
+    def taux_absenteisme(self):
+        return formulas.taux_absenteisme(self.jours_absence, self.etp_reel, self.jours_theoriques)
+
+
+def parties_1_resumees(rapports):
+    """{rapport id: ResumePartieUn} of many reports in 3 queries, summed by the database (one row per report)."""
     ids = [r.pk for r in rapports]
-    lignes, formations, absences = defaultdict(list), defaultdict(list), defaultdict(list)
-    for effectif in Effectif.objects.filter(rapport_id__in=ids).select_related("categorie"):
-        lignes[effectif.rapport_id].append(effectif)
-    for formation in Formation.objects.filter(rapport_id__in=ids):
-        formations[formation.rapport_id].append(formation)
-    for absence in Absence.objects.filter(rapport_id__in=ids):
-        absences[absence.rapport_id].append(absence)
-    return {
-        rapport.pk: PartieUn(
-            rapport=rapport,
-            categories=[],
-            lignes=lignes[rapport.pk],
-            affectations=[],
-            mouvements=[],
-            absences=absences[rapport.pk],
-            boursiers=[],
-            installation=None,
-            conventions=[],
-            formations=formations[rapport.pk],
-            reunions=[],
-            reunions_autres_services=[],
-            sites=[],
-        )
-        for rapport in rapports
-    }
+    result = {rapport.pk: ResumePartieUn(rapport=rapport) for rapport in rapports}
+    social_workers = Q(categorie__est_assistant_social=True)
+    for row in (
+        Effectif.objects.filter(rapport_id__in=ids)
+        .values("rapport_id")
+        .annotate(etp=Sum("reel_etp"), etp_as=Sum("reel_etp", filter=social_workers), n=Count("id"))
+        .order_by()
+    ):
+        resume = result[row["rapport_id"]]
+        resume.etp_reel, resume.nombre_effectifs = row["etp"] or Decimal(0), row["n"]
+        resume.etp_assistants_sociaux = row["etp_as"] or Decimal(0)
+    for model, jours, nombre in (
+        (Formation, "jours_formation", "nombre_formations"),
+        (Absence, "jours_absence", "nombre_absences"),
+    ):
+        rows = model.objects.filter(rapport_id__in=ids).values("rapport_id").annotate(j=Sum("jours"), n=Count("id"))
+        for row in rows.order_by():
+            setattr(result[row["rapport_id"]], jours, row["j"] or Decimal(0))
+            setattr(result[row["rapport_id"]], nombre, row["n"])
+    return result
