@@ -313,12 +313,13 @@ def tableau_national(annee):
     )
 
 
-def personnes_par_exercice(annees):
+def personnes_par_exercice(annees, autres=()):
     """{(année, caisse régionale id): {code: value}} of the people helped (individually, collectively, not split,
-    and their computed total) over several exercices, in one query: the national trends."""
+    and their computed total), and of the données `autres` (summed), over several exercices, in one query: the
+    national trends."""
     from . import queries
 
-    codes = {code for _l, _g, terms in COMPUTED_TOTALS.values() for code in terms}
+    codes = {code for _l, _g, terms in COMPUTED_TOTALS.values() for code in terms} | set(autres)
     result = {}
     for annee, region, code, total in queries.sommes_par_exercice(annees, codes):
         result.setdefault((annee, region), {})[code] = total

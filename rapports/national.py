@@ -20,6 +20,9 @@ from caisses.plan import SECTIONS, EtatSection, section_states_kept
 PERSONNES_TOTAL = "personnes_aidees_total"
 PERSONNES_INDIVIDUEL = "personnes_aidees_individuel"
 PERSONNES_COLLECTIF = "personnes_aidees_collectif"
+# Part II données behind the two activity rates compared between regions (sums: their ratio is recomputed on
+# any set of regions, never averaged).
+TERMES = ("objectifs_atteints", "accompagnements_termines", "saisines_offre_service", "saisines_recues")
 
 
 def par_etp(personnes, etp):
@@ -27,6 +30,12 @@ def par_etp(personnes, etp):
     if personnes is None or etp is None or etp == 0:
         return None
     return Decimal(personnes) / Decimal(etp)
+
+
+def _ratio(numerateur, denominateur):
+    from activites.aggregation import ratio
+
+    return ratio(numerateur, denominateur)
 
 
 def _sum(values):
@@ -47,10 +56,21 @@ class Chiffres:
     taux_formation: Decimal | None = None
     jours_absence: Decimal | None = None
     taux_absenteisme: Decimal | None = None
+    termes: dict = field(default_factory=dict)  # {TERMES code: sum}
 
     @property
     def personnes_par_etp(self):
         return par_etp(self.personnes_aidees, self.etp_assistants_sociaux)
+
+    @property
+    def taux_objectifs(self):
+        """Objectives totally reached, in % of the accompaniments ended (II.1)."""
+        return _ratio(self.termes.get("objectifs_atteints"), self.termes.get("accompagnements_termines"))
+
+    @property
+    def taux_offre_service(self):
+        """Referrals that led to an offer of service, in % of referrals received (II.1)."""
+        return _ratio(self.termes.get("saisines_offre_service"), self.termes.get("saisines_recues"))
 
     @property
     def part_collectif(self):
@@ -74,6 +94,7 @@ def chiffres_region(partie_2, partie_1):
         taux_formation=partie_1.taux_formation if has_staff else None,
         jours_absence=partie_1.jours_absence if partie_1 is not None and partie_1.absences else None,
         taux_absenteisme=partie_1.taux_absenteisme if has_staff and partie_1.absences else None,
+        termes={code: partie_2.get(code) for code in TERMES},
     )
 
 
@@ -100,6 +121,7 @@ def chiffres_nation(national_2, regions, jours_theoriques):
             if absences is not None and etp_reel
             else None
         ),
+        termes={code: national_2.get(code) for code in TERMES},
     )
 
 
@@ -192,6 +214,7 @@ def total_de(regions, jours_theoriques):
         PERSONNES_TOTAL: _sum(c.personnes_aidees for c in regions),
         PERSONNES_INDIVIDUEL: _sum(c.individuel for c in regions),
         PERSONNES_COLLECTIF: _sum(c.collectif for c in regions),
+        **{code: _sum(c.termes.get(code) for c in regions) for code in TERMES},
     }
     return chiffres_nation(part_2, regions, jours_theoriques)
 

@@ -10,7 +10,14 @@ from decimal import Decimal
 
 from caisses.models import Caisse, Exercice, RapportAnnuel
 
-from .national import PERSONNES_COLLECTIF, PERSONNES_INDIVIDUEL, PERSONNES_TOTAL, chiffres_region, total_de
+from .national import (
+    PERSONNES_COLLECTIF,
+    PERSONNES_INDIVIDUEL,
+    PERSONNES_TOTAL,
+    TERMES,
+    chiffres_region,
+    total_de,
+)
 from .national_table import cle_naturelle
 from .peers import RATIOS, Ratio
 
@@ -36,7 +43,7 @@ def tendances(annee):
     regions = sorted(Caisse.objects.regionales(), key=lambda r: cle_naturelle(r.nom))
     rapports = list(RapportAnnuel.objects.filter(exercice__in=exercices).select_related("exercice"))
     parties_1 = parties_1_resumees(rapports)
-    personnes = personnes_par_exercice(annees)
+    personnes = personnes_par_exercice(annees, TERMES)
     by_key = {(r.caisse_id, r.exercice.annee): r for r in rapports}
     series, provisoires, transmis = [], set(), {a: [] for a in annees}
     for region in regions:
@@ -44,7 +51,10 @@ def tendances(annee):
         for a in annees:
             rapport = by_key.get((region.pk, a))
             figures = personnes.get((a, region.pk), {})
-            part_2 = {code: figures.get(code) for code in (PERSONNES_TOTAL, PERSONNES_INDIVIDUEL, PERSONNES_COLLECTIF)}
+            part_2 = {
+                code: figures.get(code)
+                for code in (PERSONNES_TOTAL, PERSONNES_INDIVIDUEL, PERSONNES_COLLECTIF, *TERMES)
+            }
             chiffres = chiffres_region(part_2, parties_1.get(rapport.pk) if rapport else None)
             par_annee[a] = chiffres
             if rapport is not None and rapport.is_transmitted:

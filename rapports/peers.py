@@ -42,6 +42,8 @@ RATIOS = (
     Ratio("formation", "Temps passé en formation", lambda c: c.taux_formation, True),
     Ratio("absenteisme", "Taux d'absentéisme", lambda c: c.taux_absenteisme, True),
     Ratio("collectif", "Part des personnes aidées collectivement", lambda c: c.part_collectif, True),
+    Ratio("objectifs", "Taux d'objectifs totalement atteints", lambda c: c.taux_objectifs, True),
+    Ratio("offre_service", "Taux de saisines suivies d'une offre de service", lambda c: c.taux_offre_service, True),
 )
 
 

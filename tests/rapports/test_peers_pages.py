@@ -104,3 +104,22 @@ def test_a_chart_is_drawn_again_when_a_figure_it_shows_changes(org, client_for):
     after = ratio_images()
     assert after[0] != before[0]  # people per ETP moved with the people helped
     assert after[1] == before[1]  # the training rate did not
+
+
+def test_activity_rates_are_recomputed_from_the_sums_of_the_regions_counted(org, client_for):
+    built = build_national(org)  # T1 transmitted, T2 a draft
+    valeurs(built["t1"], [(None, "objectifs_atteints", 30), (None, "accompagnements_termines", 60)])
+    valeurs(built["t2"], [(None, "objectifs_atteints", 9), (None, "accompagnements_termines", 10)])
+    add_transmitted_regions(org, [100])
+    pair = RapportAnnuel.objects.get(caisse__code="CARSAT-P0")
+    valeurs(pair, [(None, "objectifs_atteints", 10), (None, "accompagnements_termines", 40)])
+    text = visible_text(get(client_for, org, url()))
+    # Transmitted: 50 % and 25 %; France entière (30 + 10) / (60 + 40) = 40 %, never the mean of the rates.
+    # Median 37,5 %; quartiles at positions 1,25 and 1,75: 31,25 % and 43,75 %.
+    assert (
+        "Taux d'objectifs totalement atteints par région, exercice 2025 ; France entière (rapports transmis et "
+        "validés) : 40,0 % ; médiane 37,5 %, quartiles 31,3 % et 43,8 % sur 2 rapports transmis ou validés."
+        in text.replace("\u00a0", " ")
+    )
+    # The draft (90 %) is placed first without being counted.
+    assert "CARSAT Test Deux (non transmis) 90,0 % 1re sur 3 premier quart" in text.replace("\u00a0", " ")
