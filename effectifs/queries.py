@@ -30,8 +30,24 @@ def categories():
     return list(Categorie.objects.order_by("ordre", "code"))
 
 
+class TauxPartieUn:
+    """The two rates of Part I, from the figures its subclass gives (the whole Part I, or its sums)."""
+
+    @property
+    def jours_theoriques(self):
+        return self.rapport.exercice.jours_theoriques_travail
+
+    @property
+    def taux_absenteisme(self):
+        return formulas.taux_absenteisme(self.jours_absence, self.etp_reel, self.jours_theoriques)
+
+    @property
+    def taux_formation(self):
+        return formulas.taux_formation(self.jours_formation, self.etp_assistants_sociaux, self.jours_theoriques)
+
+
 @dataclass
-class PartieUn:
+class PartieUn(TauxPartieUn):
     """Everything of Part I for one report, with the computed figures and the warnings."""
 
     rapport: object
@@ -49,10 +65,6 @@ class PartieUn:
     sites: list
     etats_locaux: dict = field(default_factory=dict)  # {site id: text} of this report; a site absent: not described
     totaux: dict = field(default_factory=dict)
-
-    @property
-    def jours_theoriques(self):
-        return self.rapport.exercice.jours_theoriques_travail
 
     @property
     def etp_reel(self):
@@ -75,16 +87,8 @@ class PartieUn:
         return sum(f.participants for f in self.formations)
 
     @property
-    def taux_absenteisme(self):
-        return formulas.taux_absenteisme(self.jours_absence, self.etp_reel, self.jours_theoriques)
-
-    @property
     def formule_absenteisme(self):
         return formulas.formule_texte(self.jours_absence, self.etp_reel, self.jours_theoriques)
-
-    @property
-    def taux_formation(self):
-        return formulas.taux_formation(self.jours_formation, self.etp_assistants_sociaux, self.jours_theoriques)
 
     @property
     def formule_formation(self):
@@ -308,7 +312,7 @@ def etats_i4(rapports):
 
 
 @dataclass
-class ResumePartieUn:
+class ResumePartieUn(TauxPartieUn):
     """Part I's key figures of one report, summed by the database, under PartieUn's names (the national view
     and its trends read them for every region: no row of Part I is loaded)."""
 
@@ -333,18 +337,6 @@ class ResumePartieUn:
     @property
     def absences(self):
         return self.nombre_absences
-
-    @property
-    def jours_theoriques(self):
-        return self.rapport.exercice.jours_theoriques_travail
-
-    @property
-    def taux_formation(self):
-        return formulas.taux_formation(self.jours_formation, self.etp_assistants_sociaux, self.jours_theoriques)
-
-    @property
-    def taux_absenteisme(self):
-        return formulas.taux_absenteisme(self.jours_absence, self.etp_reel, self.jours_theoriques)
 
 
 def parties_1_resumees(rapports):
