@@ -3,10 +3,15 @@
 Numbers stay numbers (with number formats) so that people can compute with them; every text cell that a
 spreadsheet could take for a formula (= + - @ tab CR NUL at the start: a region, site or indicator name typed by
 someone) is stored as plain text — a string cell with Excel's "quote prefix" in XLSX, a leading apostrophe in CSV.
+
+The workbook: « Synthèse » (the page's table), « Régions entre elles » (the peers), « Séries » (the trends page's
+key figures over the exercices, one row per region and exercice) and one sheet per group of the catalogue; each
+with its header and label columns frozen and an autofilter. All in a fixed number of queries.
 """
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -14,14 +19,22 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from caisses.models import RapportAnnuel
 from caisses.numbers import format_date, format_nombre
 from caisses.plan import SECTIONS, EtatSection
 
 from .national_table import colonnes
+from .national_tendances import CHIFFRES, tendances
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 NATIONAL_LABEL = "France entière"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAIRS_TITLE = "Régions entre elles"
+SERIES_TITLE = "Séries"
+NATION_SERIES = "France entière — rapports transmis et validés"
+PROVISOIRE, DEFINITIF, SANS_RAPPORT = "provisoire", "définitif", "aucun rapport"
+TITLE_MAX = 31
+TITLE_FORBIDDEN_RE = re.compile(r"[\\/?*:\[\]]")
 
 
 def is_formula_like(text):
@@ -81,13 +94,13 @@ def _set_column(cell, colonne, value):
         set_text(cell, value)
 
 
-def _header(ws, labels, row=1):
+def _header(ws, labels, row=1, frozen_columns=1):
     for index, label in enumerate(labels, start=1):
         cell = ws.cell(row=row, column=index)
         set_text(cell, label)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    ws.freeze_panes = ws.cell(row=row + 1, column=frozen_columns + 1)
 
 
 def _widths(ws, widths):
@@ -123,28 +136,91 @@ def sheet_synthese(ws, synthese, lignes):
     _autofilter(ws, len(lignes) + 1)  # the regions only: the national row stays below, out of the sort
 
 
-def sheet_indicateurs(ws, synthese):
-    """Every indicator of the catalogue (and the computed totals) × region, as the aggregation module totals them."""
+def sheet_title(label, taken):
+    """A title Excel accepts (none of \\ / ? * : [ ], at most 31 characters, no apostrophe at either end) and unique
+    in the workbook, Excel comparing titles regardless of case; `taken` holds the casefolded titles used."""
+    base = " ".join(ILLEGAL_CHARACTERS_RE.sub("", TITLE_FORBIDDEN_RE.sub("", label)).split()).strip(" '") or "Thème"
+    title, number = base[:TITLE_MAX].rstrip(" '"), 1
+    while title.casefold() in taken:
+        number += 1
+        suffix = f" ({number})"
+        title = base[: TITLE_MAX - len(suffix)].rstrip(" '") + suffix
+    taken.add(title.casefold())
+    return title
+
+
+def sheets_themes(wb, synthese, taken):
+    """One sheet per group of the catalogue, in its display order: its indicators (and computed totals) × region."""
     from activites.models import GroupeIndicateurs
 
-    tableau = synthese.tableau
+    par_groupe = {}
+    for spec in synthese.tableau.specs:
+        par_groupe.setdefault(spec.groupe, []).append(spec)
+    libelles = dict(GroupeIndicateurs.objects.values_list("code", "libelle"))  # in display order
+    groupes = [(code, libelle) for code, libelle in libelles.items() if code in par_groupe]
+    # A computed total names its group by code: should that group be gone, its figures still get a sheet.
+    groupes += [(code, code) for code in par_groupe if code not in libelles]
     regions = [ligne.region for ligne in synthese.lignes]
-    groupes = dict(GroupeIndicateurs.objects.values_list("code", "libelle"))
-    _header(ws, ["Code", "Indicateur", "Groupe", "Unité", *(f"{r.nom} ({r.code})" for r in regions), NATIONAL_LABEL])
-    for row, spec in enumerate(tableau.specs, start=2):
-        labels = (spec.code, spec.libelle, groupes.get(spec.groupe, spec.groupe), spec.unite_mesure)
-        for column, text in enumerate(labels, start=1):
+    for code, libelle in groupes:
+        sheet_theme(wb.create_sheet(sheet_title(libelle, taken)), synthese.tableau, regions, par_groupe[code])
+
+
+def sheet_theme(ws, tableau, regions, specs):
+    _header(
+        ws,
+        ["Code", "Indicateur", "Unité", *(f"{r.nom} ({r.code})" for r in regions), NATIONAL_LABEL],
+        frozen_columns=3,
+    )
+    for row, spec in enumerate(specs, start=2):
+        for column, text in enumerate((spec.code, spec.libelle, spec.unite_mesure), start=1):
             set_text(ws.cell(row=row, column=column), text)
         values = [tableau.par_region.get(region.pk, {}).get(spec.code) for region in regions]
         values.append(tableau.national.get(spec.code))
-        for column, value in enumerate(values, start=5):
+        for column, value in enumerate(values, start=4):
             cell = ws.cell(row=row, column=column)
             if spec.is_ratio:
                 set_number(cell, value, _percent_format(1), percent=True)
             else:
                 set_number(cell, value, _number_format(spec.decimales))
-    _widths(ws, [30, 50, 22, 12, *([16] * (len(regions) + 1))])
-    _autofilter(ws, len(tableau.specs) + 1)
+    _widths(ws, [26, 50, 12, *([16] * (len(regions) + 1))])
+    _autofilter(ws, len(specs) + 1)
+
+
+def sheet_series(ws, t):
+    """The trends page's key figures in long format, one row per region and exercice, then the nation's."""
+    # The trends tell a provisional figure from the others, not a final report from none: one query more.
+    avec_rapport = set(
+        RapportAnnuel.objects.filter(exercice__annee__in=t.annees).values_list("caisse_id", "exercice__annee")
+    )
+    chiffres = [(c, _number_format(c.decimales)) for c in CHIFFRES]
+    _header(
+        ws,
+        [
+            "Caisse régionale",
+            "Code",
+            "Exercice",
+            "État du rapport",
+            *(c.libelle + (" (%)" if c.pourcent else "") for c in CHIFFRES),
+        ],
+        frozen_columns=4,
+    )
+    rows = []
+    for region, par_annee in t.regions:
+        for annee in t.annees:
+            key = (region.pk, annee)
+            etat = PROVISOIRE if key in t.provisoires else (DEFINITIF if key in avec_rapport else SANS_RAPPORT)
+            rows.append((region.nom, region.code, annee, etat, par_annee[annee]))
+    rows += [(NATION_SERIES, None, annee, DEFINITIF, t.nation[annee]) for annee in t.annees]
+    for row, (nom, code, annee, etat, valeurs) in enumerate(rows, start=2):
+        set_text(ws.cell(row=row, column=1), nom)
+        if code:
+            set_text(ws.cell(row=row, column=2), code)
+        ws.cell(row=row, column=3, value=annee)
+        set_text(ws.cell(row=row, column=4), etat)
+        for column, (chiffre, number_format) in enumerate(chiffres, start=5):
+            set_number(ws.cell(row=row, column=column), chiffre.valeur(valeurs), number_format)
+    _widths(ws, [44, 12, 10, 14, *([18] * len(CHIFFRES))])
+    _autofilter(ws, len(rows) + 1)
 
 
 def sheet_pairs(ws, synthese, lignes):
@@ -182,8 +258,11 @@ def workbook(synthese, lignes):
     ws = wb.active
     ws.title = "Synthèse"
     sheet_synthese(ws, synthese, lignes)
-    sheet_indicateurs(wb.create_sheet("Indicateurs"), synthese)
-    sheet_pairs(wb.create_sheet("Régions entre elles"), synthese, lignes)
+    sheet_pairs(wb.create_sheet(PAIRS_TITLE), synthese, lignes)
+    sheet_series(wb.create_sheet(SERIES_TITLE), tendances(synthese.annee))
+    # "History" is a name Excel keeps for itself.
+    taken = {title.casefold() for title in (*wb.sheetnames, "History")}
+    sheets_themes(wb, synthese, taken)
     wb.properties.title = f"Synthèse nationale {synthese.annee}"
     wb.properties.creator = "Rapports d'activité du service social"
     return wb

@@ -6,14 +6,30 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
-from activites.models import Indicateur
-from caisses.models import Caisse
-from tests.factories import CaisseFactory
-from tests.rapports.national_data import build_national
+from activites.models import GroupeIndicateurs, Indicateur
+from caisses.models import Caisse, RapportAnnuel
+from rapports.national_export import sheet_title
+from rapports.national_tendances import tendances
+from tests.factories import CaisseFactory, ExerciceFactory
+from tests.rapports.national_data import build_national, effectifs, valeurs
+from tests.rapports.test_national import add_regions, count_queries
 
 NBSP = "\u00a0"
+# The default catalogue's groups in display order, as sheet titles: cut to Excel's 31 characters.
+THEMES = [
+    "Personnes aidées",
+    "Aide individuelle par domaine p",
+    "Aide individuelle par type d'in",
+    "Accompagnements terminés",
+    "Interventions sociales collecti",
+    "Origine des demandes",
+    "Réactivité",
+    "Publics en situation de précari",
+]
+SHEETS = ["Synthèse", "Régions entre elles", "Séries", *THEMES]
 
 # Names a region, or an indicator of the catalogue, could be given — each would be a formula if written as is.
 DANGEROUS = [
@@ -45,6 +61,14 @@ def rows_by_first_cell(ws):
     return {row[0].value: row for row in ws.iter_rows(min_row=2)}
 
 
+def header_of(ws):
+    return [cell.value for cell in ws[1]]
+
+
+def columns_of(ws):
+    return {label: index for index, label in enumerate(header_of(ws))}
+
+
 # --- XLSX ---------------------------------------------------------------------------------------------------
 
 
@@ -53,7 +77,7 @@ def test_xlsx_name_sheets_and_synthese_numbers(org, client_for, national):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == 'attachment; filename="synthese-nationale-2025.xlsx"'
     wb = open_xlsx(response)
-    assert wb.sheetnames == ["Synthèse", "Indicateurs", "Régions entre elles"]
+    assert wb.sheetnames == SHEETS
     ws = wb["Synthèse"]
     header = [cell.value for cell in ws[1]]
     assert header[:4] == ["Caisse régionale", "Code", "État du rapport", "En retard"]
@@ -78,23 +102,50 @@ def test_xlsx_name_sheets_and_synthese_numbers(org, client_for, national):
     assert nation[col["Temps passé en formation"]].value == pytest.approx(0.016)
 
 
-def test_xlsx_indicateurs_sheet_has_every_indicator_by_region(org, client_for, national):
-    ws = open_xlsx(fetch(client_for, org, "national_xlsx"))["Indicateurs"]
-    header = [cell.value for cell in ws[1]]
-    assert header[:4] == ["Code", "Indicateur", "Groupe", "Unité"]
-    assert header[-1] == "France entière"
-    assert "CARSAT Test Un (CARSAT-T1)" in header
+def test_xlsx_one_sheet_per_theme_with_every_indicator_by_region(org, client_for, national):
+    wb = open_xlsx(fetch(client_for, org, "national_xlsx"))
+    ws = wb["Personnes aidées"]
+    header = header_of(ws)
+    assert header[:3] == ["Code", "Indicateur", "Unité"]
+    assert header[3:] == [
+        "CARSAT Test Un (CARSAT-T1)",
+        "CARSAT Test Deux (CARSAT-T2)",
+        "CARSAT Test Trois (CARSAT-T3)",
+        "France entière",
+    ]
     rows = rows_by_first_cell(ws)
-    codes = set(Indicateur.objects.actifs(2025).values_list("code", flat=True))
-    assert codes <= set(rows)
-    assert "personnes_aidees_total" in rows
-    col = {label: index for index, label in enumerate(header)}
+    assert list(rows) == [
+        "personnes_aidees_individuel",
+        "personnes_aidees_collectif",
+        "personnes_aidees_non_reparties",
+        "personnes_aidees_total",
+    ]
     individuel = rows["personnes_aidees_individuel"]
+    assert individuel[1].value == "Personnes aidées individuellement"
+    assert individuel[2].value == "personnes"
     # The region as a whole: the sum over its units (100 + 50 + 10) as the aggregation module totals it.
-    assert individuel[col["CARSAT Test Un (CARSAT-T1)"]].value == 160
-    assert individuel[col["CARSAT Test Deux (CARSAT-T2)"]].value == 300
-    assert individuel[col["France entière"]].value == 460
-    assert rows["personnes_aidees_total"][col["France entière"]].value == 560
+    assert [cell.value for cell in individuel[3:]] == [160, 300, None, 460]
+    assert individuel[3].number_format == "#,##0"
+    assert rows["personnes_aidees_total"][6].value == 560
+    # Every active indicator sits on its group's sheet, and only there.
+    groupes = dict(GroupeIndicateurs.objects.values_list("code", "libelle"))
+    placed = {}
+    for title in THEMES:
+        for code in rows_by_first_cell(wb[title]):
+            placed.setdefault(code, []).append(title)
+    for indicateur in Indicateur.objects.actifs(2025):
+        assert placed.pop(indicateur.code) == [groupes[indicateur.groupe.code][:31]], indicateur.code
+    assert placed == {"personnes_aidees_total": ["Personnes aidées"]}
+
+
+def test_xlsx_theme_ratios_are_percentages(org, client_for, national):
+    valeurs(national["t1"], [(None, "accompagnements_termines", 40), (None, "objectifs_atteints", 10)])
+    rows = rows_by_first_cell(open_xlsx(fetch(client_for, org, "national_xlsx"))["Accompagnements terminés"])
+    taux = rows["taux_objectifs_atteints"]
+    assert taux[2].value == "%"
+    assert taux[3].value == pytest.approx(0.25)  # 10 / 40
+    assert taux[3].number_format == "0.0%"
+    assert taux[4].value is None  # CARSAT-T2 entered neither
 
 
 @pytest.fixture
@@ -119,11 +170,14 @@ def test_xlsx_has_no_formula_and_dangerous_text_reads_back_as_plain_text(org, cl
         assert name in cells
         assert isinstance(cells[name].value, str) and cells[name].data_type == "s"
         assert cells[name].quotePrefix, f"{name!r} sans préfixe de texte"
-    indicateurs = rows_by_first_cell(wb["Indicateurs"])
-    assert indicateurs["publics_precarite"][1].value == "=cmd|' /C calc'!A0"
-    assert indicateurs["publics_precarite"][1].data_type == "s"
-    header = [cell.value for cell in wb["Indicateurs"][1]]
-    assert '=HYPERLINK("http://x") (CARSAT-Z0)' in header
+    precarite = wb["Publics en situation de précari"]
+    label = rows_by_first_cell(precarite)["publics_precarite"][1]
+    assert label.value == "=cmd|' /C calc'!A0"
+    assert label.data_type == "s" and label.quotePrefix
+    assert '=HYPERLINK("http://x") (CARSAT-Z0)' in header_of(precarite)
+    series = [row[0] for row in wb["Séries"].iter_rows(min_row=2) if row[1].value == "CARSAT-Z0"]
+    assert [cell.value for cell in series] == ['=HYPERLINK("http://x")'] * 2
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in series)
 
 
 def test_xlsx_follows_the_page_filters_and_sort(org, client_for, national):
@@ -181,24 +235,64 @@ def test_synthesis_pdf_has_regions_and_totals(org, client_for, national):
 
 def test_xlsx_every_sheet_has_an_autofilter_and_frozen_panes(org, client_for, national):
     wb = open_xlsx(fetch(client_for, org, "national_xlsx"))
+    assert wb.sheetnames == SHEETS
     regions = Caisse.objects.regionales().count()
-    expected_rows = {"Synthèse": regions + 1, "Régions entre elles": regions + 1}
+    # The label columns stay in view: the region; a theme's code, label and unit; a series' region, year, state.
+    frozen = {"Synthèse": "B2", "Régions entre elles": "B2", "Séries": "E2"}
+    last_row = {
+        "Synthèse": regions + 1,  # the national row stays below the filter, out of the sort
+        "Régions entre elles": regions + 1,
+        "Séries": (regions + 1) * 2 + 1,  # 2 exercices for each region and the nation
+        "Personnes aidées": 5,  # 3 données and their computed total
+    }
     for ws in wb.worksheets:
-        assert ws.freeze_panes == "B2", ws.title
-        first, last = ws.auto_filter.ref.split(":")
-        assert first == "A1", ws.title
-        assert last.endswith(str(expected_rows.get(ws.title, ws.max_row))), ws.title
-    # The national row stays out of the synthesis sheet's filter, below it.
+        assert ws.freeze_panes == frozen.get(ws.title, "D2"), ws.title
+        last_column = get_column_letter(ws.max_column)
+        assert ws.auto_filter.ref == f"A1:{last_column}{last_row.get(ws.title, ws.max_row)}", ws.title
+        assert ws.max_row > 1, ws.title
+        assert all(cell.font.bold for cell in ws[1]), ws.title
     assert wb["Synthèse"].cell(row=regions + 2, column=1).value == "France entière"
+    for title in THEMES:
+        assert header_of(wb[title])[0] == "Code"
+        assert header_of(wb[title])[-1] == "France entière"
+
+
+def test_sheet_titles_are_cut_cleaned_and_unique():
+    taken = {"synthèse", "séries", "history"}
+    assert sheet_title("Logement / hébergement : accès [urgence]* ?", taken) == "Logement hébergement accès urge"
+    assert sheet_title("LOGEMENT hébergement accès urgence bis", taken) == "LOGEMENT hébergement accès (2)"
+    assert sheet_title("Logement hébergement accès urgence ter", taken) == "Logement hébergement accès (3)"
+    assert sheet_title("Séries", taken) == "Séries (2)"
+    assert sheet_title("'Sport'", taken) == "Sport"
+    assert sheet_title("History", taken) == "History (2)"
+    assert sheet_title(":/?*", taken) == "Thème"
+    assert len(taken) == 10
+
+
+def test_xlsx_theme_sheet_named_by_a_cleaned_label(org, client_for, national):
+    """A group whose label Excel would refuse as a title: cut, its forbidden characters removed, kept unique."""
+    for index, libelle in enumerate(
+        ["Logement / hébergement : accès [urgence]* ?", "logement hébergement accès urgence"]
+    ):
+        groupe = GroupeIndicateurs.objects.create(code=f"logement_{index}", libelle=libelle, ordre=900 + index)
+        Indicateur.objects.create(code=f"logement_{index}", libelle=f"Nuitées {index}", groupe=groupe)
+    valeurs(national["t1"], [(None, "logement_1", 12)])
+    wb = open_xlsx(fetch(client_for, org, "national_xlsx"))
+    assert wb.sheetnames[-2:] == ["Logement hébergement accès urge", "logement hébergement accès (2)"]
+    rows = rows_by_first_cell(wb["logement hébergement accès (2)"])
+    assert [cell.value for cell in rows["logement_1"]] == ["logement_1", "Nuitées 1", "personnes", 12, None, None, 12]
+    assert wb["logement hébergement accès (2)"].freeze_panes == "D2"
+    assert wb["logement hébergement accès (2)"].auto_filter.ref == "A1:G2"
 
 
 def test_xlsx_groups_are_named_by_their_label(org, client_for, national):
-    from activites.models import GroupeIndicateurs
-
-    rows = rows_by_first_cell(open_xlsx(fetch(client_for, org, "national_xlsx"))["Indicateurs"])
-    indicateur = Indicateur.objects.select_related("groupe").get(code="personnes_aidees_individuel")
-    assert rows["personnes_aidees_individuel"][2].value == indicateur.groupe.libelle
-    assert not set(GroupeIndicateurs.objects.values_list("code", flat=True)) & {row[2].value for row in rows.values()}
+    groupe = GroupeIndicateurs.objects.get(code="origine_demandes")
+    groupe.libelle = "Demandes : d'où viennent-elles ?"
+    groupe.save()
+    wb = open_xlsx(fetch(client_for, org, "national_xlsx"))
+    assert "Demandes d'où viennent-elles" in wb.sheetnames
+    assert "Origine des demandes" not in wb.sheetnames
+    assert not set(GroupeIndicateurs.objects.values_list("code", flat=True)) & set(wb.sheetnames)
 
 
 def test_xlsx_places_each_region_among_the_others(org, client_for, national):
@@ -213,3 +307,80 @@ def test_xlsx_places_each_region_among_the_others(org, client_for, national):
     assert [c.value for c in un[par_etp + 1 : par_etp + 5]] == [1, 1, "premier quart", "Non"]
     assert deux[2].value == "Brouillon"
     assert [c.value for c in deux[par_etp + 1 : par_etp + 3]] == [1, 2]
+
+
+def test_xlsx_series_sheet_over_the_exercices(org, client_for, national):
+    # 2025: T1 transmitted (200 people, 10 ETP of social workers, 1,0 % in training), T2 a draft (360);
+    # 2024: T1 a draft (160); T3 never reported. The nation counts transmitted and validated reports only.
+    ws = open_xlsx(fetch(client_for, org, "national_xlsx"))["Séries"]
+    header = header_of(ws)
+    assert header[:4] == ["Caisse régionale", "Code", "Exercice", "État du rapport"]
+    assert header[4:7] == [
+        "Personnes aidées",
+        "Personnes aidées par ETP d'assistant social",
+        "Temps passé en formation (%)",
+    ]
+    assert "Taux d'absentéisme (%)" in header
+    col = columns_of(ws)
+    rows = [[cell.value for cell in row[: col["Temps passé en formation (%)"] + 1]] for row in ws.iter_rows(min_row=2)]
+    assert rows == [
+        ["CARSAT Test Deux", "CARSAT-T2", 2024, "aucun rapport", None, None, None],
+        ["CARSAT Test Deux", "CARSAT-T2", 2025, "provisoire", 360, 24, 2],
+        ["CARSAT Test Trois", "CARSAT-T3", 2024, "aucun rapport", None, None, None],
+        ["CARSAT Test Trois", "CARSAT-T3", 2025, "aucun rapport", None, None, None],
+        ["CARSAT Test Un", "CARSAT-T1", 2024, "provisoire", 160, None, None],
+        ["CARSAT Test Un", "CARSAT-T1", 2025, "définitif", 200, 20, 1],
+        ["France entière — rapports transmis et validés", None, 2024, "définitif", None, None, None],
+        ["France entière — rapports transmis et validés", None, 2025, "définitif", 200, 20, 1],
+    ]
+    un_2025 = ws[7]
+    assert isinstance(un_2025[col["Exercice"]].value, int)
+    assert un_2025[col["Personnes aidées"]].number_format == "#,##0"
+    assert un_2025[col["Temps passé en formation (%)"]].number_format == "#,##0.0"
+    assert ws.freeze_panes == "E2"
+    assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}9"
+
+
+def test_xlsx_series_follow_the_trends_page(org, client_for, national):
+    """The same figures as the trends page's table, which marks the provisional ones « (p) »."""
+    t = tendances(2025)
+    ws = open_xlsx(fetch(client_for, org, "national_xlsx"))["Séries"]
+    col = columns_of(ws)
+    for row in ws.iter_rows(min_row=2):
+        if row[col["Code"]].value is None:
+            continue
+        region = next(r for r, _ in t.regions if r.code == row[col["Code"]].value)
+        chiffres = dict(t.regions)[region][row[col["Exercice"]].value]
+        assert row[col["Personnes aidées"]].value == chiffres.personnes_aidees
+        provisoire = (region.pk, row[col["Exercice"]].value) in t.provisoires
+        assert (row[col["État du rapport"]].value == "provisoire") == provisoire
+
+
+def add_exercice(annee, personnes):
+    """An older exercice where every region sent a report with some people helped."""
+    exercice = ExerciceFactory(annee=annee)
+    for region in Caisse.objects.regionales():
+        rapport = RapportAnnuel.objects.create(caisse=region, exercice=exercice, etat=RapportAnnuel.Etat.VALIDE)
+        valeurs(rapport, [(None, "personnes_aidees_collectif", personnes)])
+        effectifs(rapport, {"as": 2})
+
+
+def test_xlsx_queries_do_not_grow_with_regions_nor_exercices(org, client_for, national):
+    client = client_for(org.user("relecteur"))
+    path = reverse("national_xlsx", kwargs={"annee": 2025})
+
+    def measure():
+        count_queries(client, path)  # new reports' section states are computed once, then kept
+        return count_queries(client, path)
+
+    three_regions_two_exercices = measure()
+    add_regions(org, 3)
+    assert Caisse.objects.regionales().count() == 6
+    assert measure() == three_regions_two_exercices
+    add_exercice(2022, 7)
+    add_exercice(2023, 9)
+    assert tendances(2025).annees == [2022, 2023, 2024, 2025]
+    assert measure() == three_regions_two_exercices
+    rows = rows_by_first_cell(open_xlsx(client.get(path))["Séries"])
+    assert len(rows) == 7  # 6 regions and the nation
+    assert open_xlsx(client.get(path))["Séries"].max_row == 1 + 7 * 4
