@@ -12,13 +12,13 @@ vous »; the region's row (and its totals) belongs to the responsable régional,
 and both show to an agent as information, never as the agent's red error.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from caisses.numbers import NombreInvalide, format_nombre, kind_of, parse_nombre
+from caisses.numbers import NombreInvalide, kind_of, parse_nombre
 
-from . import aggregation, queries, rules
+from . import aggregation, grid_html, queries, rules
 
 VOUS = "à corriger par vous"
 RESPONSABLE = "à corriger par le responsable régional"
@@ -85,7 +85,7 @@ def lien_cellule(groupe, ancre):
     return (f"?groupe={groupe}" if groupe else "") + f"#{ancre}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Cellule:
     unite: object
     spec: aggregation.Spec
@@ -93,20 +93,12 @@ class Cellule:
     saisie: str | None = None  # what was typed, when re-showing a failed form
     n1: Decimal | None = None
     editable: bool = False
-    erreurs: list = field(default_factory=list)  # [Signalement], the cell's own refusal first
+    erreurs: list | tuple = ()  # [Signalement], the cell's own refusal first
     vide: bool = False  # a ratio whose numerator and denominator are both missing: "—", not "non calculable"
-
-    @property
-    def name(self):
-        return field_name(self.unite, self.spec.code)
 
     @property
     def id(self):
         return cell_id(self.unite, self.spec.code)
-
-    @property
-    def is_computed(self):
-        return self.spec.is_computed
 
     @property
     def has_error(self):
@@ -116,16 +108,6 @@ class Cellule:
     def signalee(self):
         """Some finding the viewer can act on (an information only is shown without the highlight)."""
         return any(e.a_vous for e in self.erreurs)
-
-    @property
-    def texte_saisie(self):
-        """The input's value: what was typed, else the saved figure French-style without grouping (12,5)."""
-        if self.saisie is not None:
-            return self.saisie
-        if self.valeur is None:
-            return ""
-        decimals = max(0, -self.valeur.normalize().as_tuple().exponent)
-        return format_nombre(self.valeur, decimals, grouped=False)
 
     @property
     def kind(self):
@@ -139,18 +121,43 @@ class Cellule:
 
     @property
     def termes(self):
-        """Space-separated codes summed by a computed total (for the page's script)."""
-        entry = aggregation.COMPUTED_TOTALS.get(self.spec.code)
-        return " ".join(entry[2]) if entry else ""
+        return _termes(self.spec)
+
+
+def _termes(spec):
+    """Space-separated codes summed by a computed total (for the page's script)."""
+    entry = aggregation.COMPUTED_TOTALS.get(spec.code)
+    return " ".join(entry[2]) if entry else ""
+
+
+@dataclass(frozen=True)
+class Colonne:
+    """An indicator's column: its header carries what grille.js needs for every cell of it."""
+
+    spec: aggregation.Spec
+    termes: str
 
 
 @dataclass
 class Tableau:
     code: str
     libelle: str
-    specs: list
+    colonnes: list  # [Colonne]
     lignes: list  # [(unite, [Cellule])]
     totaux: list  # [Cellule] of the region's totals (with n1)
+    avec_n1: bool = False
+
+    @cached_property
+    def entetes_html(self):
+        return grid_html.entetes(self.colonnes)
+
+    @cached_property
+    def lignes_html(self):
+        return grid_html.lignes(self.colonnes, self.lignes, self.avec_n1)
+
+    @cached_property
+    def totaux_html(self):
+        return grid_html.totaux(self.totaux, self.avec_n1)
 
 
 TOTAL_UNIT = queries.Unite(rules.TOTAL, "total", None, "total", "Total de la région")
@@ -236,13 +243,14 @@ class Grille:
     def _spec_by_code(self):
         return {s.code: s for s in self.specs + aggregation.computed_specs()}
 
-    def tableaux(self):
+    def tableaux(self, signalements=None):
+        """The tables of the groups shown; `signalements` (this page's findings) saves computing them again."""
         values = self.merged()
         per_unit = aggregation.unit_figures(values, self.specs)
         totals = aggregation.aggregate(values, self.specs)
         totals_n1 = aggregation.aggregate(self.valeurs_n1, self.specs) if self.rapport_n1 else {}
         per_unit_n1 = aggregation.unit_figures(self.valeurs_n1, self.specs)
-        cells_errors = rules.errors_by_cell(self.signalements())
+        cells_errors = rules.errors_by_cell(self.signalements() if signalements is None else signalements)
         all_specs = self.specs + aggregation.computed_specs()
         tableaux = []
         for code, libelle in self.groupes:
@@ -250,21 +258,29 @@ class Grille:
                 continue
             specs = [s for s in all_specs if s.groupe == code]
             specs.sort(key=lambda s: (s.nature == "ratio",))
+            columns = [(spec, spec.code, spec.is_computed, spec.is_ratio) for spec in specs]
             lignes = []
             for unite in self.unites:
-                cells = []
-                for spec in specs:
-                    cell = Cellule(
+                key = unite.key
+                figures, figures_n1 = per_unit.get(key, {}), per_unit_n1.get(key, {})
+                entered = values.get(key, {})
+                editable = key in self.editable_keys
+                cells = [
+                    Cellule(
                         unite,
                         spec,
-                        valeur=per_unit.get(unite.key, {}).get(spec.code),
-                        n1=per_unit_n1.get(unite.key, {}).get(spec.code),
-                        editable=unite.key in self.editable_keys and not spec.is_computed,
-                        erreurs=cells_errors.get((unite.key, spec.code), []),
-                        vide=spec.is_ratio and _both_missing(values.get(unite.key, {}), spec),
+                        valeur=figures.get(code),
+                        n1=figures_n1.get(code),
+                        editable=editable and not computed,
+                        erreurs=cells_errors.get((key, code), ()),
+                        vide=is_ratio and _both_missing(entered, spec),
                     )
-                    cell.saisie = self.saisies.get(cell.name)
-                    cells.append(cell)
+                    for spec, code, computed, is_ratio in columns
+                ]
+                if editable and self.saisies:
+                    for cell in cells:
+                        if cell.editable:
+                            cell.saisie = self.saisies.get(field_name(unite, cell.spec.code))
                 lignes.append((unite, cells))
             totaux = [
                 Cellule(
@@ -276,7 +292,8 @@ class Grille:
                 )
                 for spec in specs
             ]
-            tableaux.append(Tableau(code, libelle, specs, lignes, totaux))
+            colonnes = [Colonne(spec, _termes(spec)) for spec in specs]
+            tableaux.append(Tableau(code, libelle, colonnes, lignes, totaux, avec_n1=self.rapport_n1 is not None))
         return tableaux
 
     def merged(self):
@@ -302,8 +319,9 @@ class Grille:
         """Read the posted cells; returns True when the changes may be written."""
         bounds = {i.code: i.bound for i in self.indicateurs}
         offered = {}
+        specs = self.editable_specs()
         for unite in self.unites:
-            for spec in self.editable_specs():
+            for spec in specs:
                 offered[field_name(unite, spec.code)] = (unite, spec)
         for name in data:
             if name.startswith("v-") and (name not in offered or offered[name][0].key not in self.editable_keys):

@@ -8,7 +8,7 @@ from caisses.contract import contract_for
 from caisses.guard import ConflitDeVersion, save_section, section_version
 from caisses.saisie import saisie_context
 
-from . import forms, queries, services
+from . import forms, grid_html, queries, services
 from .grid import Grille
 from .models import Circonscription, Etudiant, ItemSatisfaction
 
@@ -110,6 +110,7 @@ def saisie_ii1(request, code, annee):
         else:
             # All or nothing: one refused cell and the save writes nothing, the page keeps what was typed.
             messages.error(request, _grid_refusal(grille, text_ok))
+    signalements = grille.signalements()
     return _render(
         request,
         contract,
@@ -118,8 +119,9 @@ def saisie_ii1(request, code, annee):
         conflit,
         status,
         grille=grille,
-        tableaux=grille.tableaux(),
-        signalements=grille.signalements(),
+        tableaux=grille.tableaux(signalements),
+        signalements=signalements,
+        liste_signalements=grid_html.liste_signalements(signalements),
         texte=texte,
         refus=refus,
         region_modifiable=contract.region_editable,

@@ -64,16 +64,32 @@
   function init(form) {
     var announce = form.querySelector("[data-grille-annonce]");
 
+    // A unit's cells say nothing of their column: its header does (data-col, and data-ratio, data-num and
+    // data-den or data-somme for a computed one), so each row's n-th <td> is the n-th header's indicator.
+    var tables = Array.prototype.map.call(form.querySelectorAll("table.grille"), function (table) {
+      return {
+        columns: Array.prototype.slice.call(table.querySelectorAll("thead th[data-col]")),
+        rows: Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-row]"))
+      };
+    });
+
+    function cellsOf(tr) {
+      return tr.querySelectorAll("td");
+    }
+
     // Values of the entered données: {row: {col: number|null}}, read from inputs and read-only cells.
     function rowValues() {
       var rows = {};
-      form.querySelectorAll("tbody tr[data-row]").forEach(function (tr) {
-        var row = rows[tr.dataset.row] || (rows[tr.dataset.row] = {});
-        tr.querySelectorAll("td[data-col]").forEach(function (td) {
-          var input = td.querySelector("input");
-          var span = td.querySelector("[data-value]");
-          if (input) row[td.dataset.col] = parseNombre(input.value);
-          else if (span) row[td.dataset.col] = parseNombre(span.dataset.value);
+      tables.forEach(function (table) {
+        table.rows.forEach(function (tr) {
+          var row = rows[tr.dataset.row] || (rows[tr.dataset.row] = {});
+          cellsOf(tr).forEach(function (td, i) {
+            var col = table.columns[i].dataset.col;
+            var input = td.querySelector("input");
+            var span = td.querySelector("[data-value]");
+            if (input) row[col] = parseNombre(input.value);
+            else if (span) row[col] = parseNombre(span.dataset.value);
+          });
         });
       });
       return rows;
@@ -105,15 +121,17 @@
       return result;
     }
 
-    function derived(el, figures) {
-      if (el.hasAttribute("data-ratio")) {
-        var num = val(figures[el.dataset.num]), den = val(figures[el.dataset.den]);
+    // `el` shows the figure derived from `figures` as `how` (a column's header, or el itself) says.
+    function derived(el, figures, how) {
+      how = how || el;
+      if (how.hasAttribute("data-ratio")) {
+        var num = val(figures[how.dataset.num]), den = val(figures[how.dataset.den]);
         var value = ratio(num, den);
         // Nothing entered yet: a dash; "non calculable" is for a zero or missing denominator.
         el.textContent = num === null && den === null ? "—" : formatPourcent(value, 1);
         return value;
       }
-      var terms = el.dataset.somme.split(" ").map(function (code) { return val(figures[code]); });
+      var terms = how.dataset.somme.split(" ").map(function (code) { return val(figures[code]); });
       var sum = sumOf(terms);
       el.textContent = formatNombre(sum, 0);
       return sum;
@@ -123,9 +141,12 @@
 
     function recompute() {
       var rows = rowValues();
-      form.querySelectorAll("tbody tr[data-row]").forEach(function (tr) {
-        tr.querySelectorAll("[data-ratio], [data-somme]").forEach(function (el) {
-          derived(el, rows[tr.dataset.row] || {});
+      tables.forEach(function (table) {
+        table.columns.forEach(function (th, i) {
+          if (!th.hasAttribute("data-ratio") && !th.hasAttribute("data-somme")) return;
+          table.rows.forEach(function (tr) {
+            derived(cellsOf(tr)[i].firstElementChild, rows[tr.dataset.row] || {}, th);
+          });
         });
       });
       var tot = totals(rows);
