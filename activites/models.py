@@ -12,6 +12,8 @@ from caisses.limits import (
     NOMBRE,
     POURCENTAGE,
     SEMAINES,
+    SEUIL_ABSOLU,
+    SEUIL_RELATIF,
     TEXTE_COURT,
     TEXTE_LONG,
     VALEUR_INDICATEUR,
@@ -133,6 +135,20 @@ class Indicateur(models.Model):
     )
     actif_depuis = exercice_field("actif depuis l'exercice")
     actif_jusqu_a = exercice_field("actif jusqu'à l'exercice")
+    definition = texte_long("définition")
+    # A change from N-1 that passes both thresholds has to be explained before transmission (issue 12).
+    seuil_relatif = decimal_field(
+        "seuil de variation relative (%)",
+        SEUIL_RELATIF,
+        default=20,
+        help_text="Variation relative à partir de laquelle une explication est demandée (en points pour un ratio).",
+    )
+    seuil_absolu = decimal_field(
+        "seuil de variation absolue",
+        SEUIL_ABSOLU,
+        default=30,
+        help_text="Écart minimum, dans l'unité de l'indicateur, pour qu'une variation demande une explication.",
+    )
 
     objects = IndicateurQuerySet.as_manager()
 

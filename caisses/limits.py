@@ -108,6 +108,9 @@ EUROS = _bound(0, 10_000_000_000, 2, "euros")
 POURCENTAGE = _bound(0, 100, 2, "%")
 # A figure of the catalogue (II.1): counts and amounts alike, with up to 2 decimals.
 VALEUR_INDICATEUR = _bound(0, 100_000_000, 2)
+# A variation threshold (issue 12): a relative change in % (or points for a ratio), and an absolute minimum.
+SEUIL_RELATIF = _bound(0, 1_000, 2, "%")
+SEUIL_ABSOLU = _bound(0, 100_000_000, 2)
 
 TEXTE_COURT = 250  # characters: a title, a name, a body
 TEXTE = 5_000  # a comment on a row
