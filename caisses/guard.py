@@ -85,8 +85,10 @@ def _lock(rapport):
     return locked
 
 
-def _bump(rapport):
-    RapportAnnuel.objects.filter(pk=rapport.pk).update(version_donnees=F("version_donnees") + 1)
+def _bump(locked, rapport):
+    RapportAnnuel.objects.filter(pk=locked.pk).update(version_donnees=F("version_donnees") + 1)
+    # The caller's instance names the report's data version in cache keys (plan.section_states_kept): keep it true.
+    rapport.version_donnees, rapport.etat = locked.version_donnees + 1, locked.etat
 
 
 @transaction.atomic
@@ -105,7 +107,7 @@ def save_section(rapport, section, expected_version, write):
     updated = SectionVersion.objects.filter(pk=row.pk, version=row.version).update(version=F("version") + 1)
     if updated != 1:
         raise ConflitDeVersion(section_version(locked, section))
-    _bump(locked)
+    _bump(locked, rapport)
     return row.version + 1
 
 
@@ -125,7 +127,7 @@ def write_report(rapport, sections, write):
     for section in sections:
         row, _ = SectionVersion.objects.get_or_create(rapport=locked, section=section)
         SectionVersion.objects.filter(pk=row.pk).update(version=F("version") + 1)
-    _bump(locked)
+    _bump(locked, rapport)
     return locked
 
 

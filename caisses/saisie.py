@@ -5,7 +5,7 @@ Entry pages of every part render `templates/rapports/saisie_base.html` with `sai
 
 from django.urls import NoReverseMatch, reverse
 
-from .plan import PLAN, SECTIONS, EtatSection, section_states
+from .plan import PLAN, SECTIONS, EtatSection, section_states_kept
 
 
 def section_url(section, rapport):
@@ -20,7 +20,8 @@ def section_url(section, rapport):
 
 def plan_navigation(rapport, current=None):
     """[(partie, [{section, etat, etat_label, url, courante}])] in the plan's order."""
-    states = section_states(rapport)
+    # Kept per data version: an entry page reads no section state that did not change since the last look.
+    states = section_states_kept([rapport]).get(rapport.pk) or dict.fromkeys(SECTIONS, EtatSection.VIDE)
     return [
         (
             partie,
