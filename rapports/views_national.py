@@ -15,7 +15,7 @@ from caisses.models import Exercice, RapportAnnuel
 from caisses.plan import SECTIONS
 from caisses.scoping import can_review
 
-from . import national, national_blocs, national_export, national_table, peers
+from . import national, national_blocs, national_export, national_html, national_table, peers
 from .pdf import html_to_pdf
 
 ORDRES = (("asc", "croissant"), ("desc", "décroissant"))
@@ -80,6 +80,7 @@ def national_view(request, annee):
     colonnes = national_table.visibles(annee, data.get("colonnes"))
     query = _query(data)
     lignes_pairs = peers.pairs(synthese.lignes)
+    rows = [(ligne, [(c, c.cellule(ligne)) for c in colonnes]) for ligne in lignes]
     return render(
         request,
         "rapports/national.html",
@@ -87,7 +88,7 @@ def national_view(request, annee):
             "synthese": synthese,
             "exercice": synthese.exercice,
             "lignes": lignes,
-            "rows": [(ligne, [(c, c.cellule(ligne)) for c in colonnes]) for ligne in lignes],
+            "lignes_html": national_html.lignes_html(rows, synthese),
             **_total_rows(synthese, colonnes),
             "entetes": _entetes(data, colonnes, colonne, descendant),
             "tri": colonne,
@@ -99,7 +100,8 @@ def national_view(request, annee):
             "sections": SECTIONS.values(),
             "totaux": national_blocs.tableau_totaux(synthese),
             "pairs": peers.resumes(lignes_pairs, lignes),
-            "pairs_regions": peers.par_region(lignes_pairs, lignes),
+            "pairs_regions_html": national_html.pairs_regions_html(peers.par_region(lignes_pairs, lignes)),
+            "completude_html": national_html.completude_html(lignes),
             "pairs_comptees": sum(1 for ligne in synthese.lignes if ligne.rapport.is_transmitted),
             "pairs_minimum": peers.MIN_REGIONS,
             "graphiques": national_blocs.graphiques(synthese, lignes),
