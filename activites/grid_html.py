@@ -14,6 +14,8 @@ from django.utils.safestring import mark_safe
 
 from caisses.numbers import NON_CALCULABLE, format_nombre, format_pourcent, format_saisi, format_variation
 
+from .dictionnaire import url_entree
+
 TIRET = "—"
 
 
@@ -150,14 +152,15 @@ def _calcul(spec, termes):
 
 def entetes(colonnes):
     """The <th> of the indicators, each with what grille.js needs for every cell of its column."""
-    parts = []
+    parts, base = [], url_entree("")  # each label links to its entry of the data dictionary
     for colonne in colonnes:
         spec = colonne.spec
         badge = ' <span class="badge text-bg-light border">calculé</span>' if spec.is_computed else ""
         unit = "%" if spec.is_ratio else escape(spec.unite_mesure)
         parts.append(
             f'<th scope="col" class="num grille-indicateur" data-col="{escape(spec.code)}"'
-            f"{_calcul(spec, colonne.termes)}>{escape(spec.libelle)}{badge}"
+            f'{_calcul(spec, colonne.termes)}><a class="lien-dictionnaire" href="{base}{escape(spec.code)}">'
+            f"{escape(spec.libelle)}</a>{badge}"
             f'<span class="d-block small fw-normal text-body-secondary">{unit}</span></th>'
         )
     return mark_safe("\n".join(parts))  # noqa: S308 — every text above is escaped

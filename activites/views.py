@@ -8,7 +8,7 @@ from caisses.contract import contract_for
 from caisses.guard import ConflitDeVersion, save_section, section_version
 from caisses.saisie import saisie_context
 
-from . import forms, grid_html, queries, services
+from . import forms, grid_html, queries, redaction, services
 from .grid import Grille
 from .models import Circonscription, Etudiant, ItemSatisfaction
 
@@ -111,6 +111,9 @@ def saisie_ii1(request, code, annee):
             # All or nothing: one refused cell and the save writes nothing, the page keeps what was typed.
             messages.error(request, _grid_refusal(grille, text_ok))
     signalements = grille.signalements()
+    tableaux = grille.tableaux(signalements)
+    # Only for who may write the narrative it is meant for; from the grid's own totals (no query).
+    propositions = redaction.paragraphes(rapport.exercice.annee, tableaux) if contract.region_editable else []
     return _render(
         request,
         contract,
@@ -119,7 +122,8 @@ def saisie_ii1(request, code, annee):
         conflit,
         status,
         grille=grille,
-        tableaux=grille.tableaux(signalements),
+        tableaux=tableaux,
+        propositions=propositions,
         signalements=signalements,
         liste_signalements=grid_html.liste_signalements(signalements),
         texte=texte,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("rapports/", include("rapports.urls")),
     path("rapports/", include("activites.urls")),
     path("national/", include("rapports.urls_national")),
+    path("", include("activites.urls_dictionnaire")),
     path("", home, name="home"),
     path("", include("caisses.urls")),
 ]

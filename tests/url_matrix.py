@@ -193,6 +193,21 @@ URL_CASES.update(
 )
 
 
+# « Reprendre l'exercice précédent » (issue 12, item 2): POST only, for who may change the region's data; a
+# page without its version is answered on the section's page (302, « rien n'a été copié »). Cases in
+# tests/effectifs/test_reprise.py and tests/activites/test_reprise.py.
+URL_CASES.update(
+    {
+        name: Case(
+            kwargs=rapport,
+            method="post",
+            expected=statuses(404, administrateur=302, responsable=302, relecteur=403, agent=403),
+        )
+        for name in ("reprise_i2", "reprise_i4", "reprise_ii3")
+    }
+)
+
+
 # The national view (issue 6): relecteurs and admins only; for everyone else the page does not exist (404).
 def national(org):
     return {"annee": org.exercice.annee}
@@ -204,6 +219,10 @@ URL_CASES.update(
         for name in ("national", "national_xlsx", "national_csv", "national_pdf", "national_tendances")
     }
 )
+
+# The data dictionary (issue 12): reference data, for every signed-in user (a user without a role too).
+URL_CASES["dictionnaire"] = Case(kwargs=lambda org: {}, expected=statuses(200))
+
 
 # Django admin's model pages follow the admin's own permissions; only its index is in the matrix.
 EXCLUDED_NAMESPACES = {"admin"}
