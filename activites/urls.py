@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_reprise
 
 PREFIX = "<slug:code>/<int:annee>/saisie/"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path(PREFIX + "II-1/", views.saisie_ii1, name="saisie_ii1"),
     path(PREFIX + "II-2/", views.saisie_ii2, name="saisie_ii2"),
     path(PREFIX + "II-3/", views.saisie_ii3, name="saisie_ii3"),
+    path(PREFIX + "II-3/reprise/", views_reprise.reprise_ii3, name="reprise_ii3"),
     path(PREFIX + "II-4/", views.saisie_ii4, name="saisie_ii4"),
 ]

@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from caisses.contract import contract_for
 from caisses.guard import ConflitDeVersion, VersionInvalide, parse_version, save_section, section_version
 from caisses.models import Caisse
 from caisses.saisie import saisie_context
 
-from . import forms, queries, services
+from . import forms, queries, reprise, services
 from .models import (
     Absence,
     Affectation,
@@ -64,6 +65,8 @@ class Page:
             "conflit": conflict,
             "page_modifiable": self.editable,
             "avertissements": self.warnings(),
+            # Offered on a plain look at the page only: a refused save keeps what was typed, which a copy would lose.
+            "reprise": reprise.offre(self.contract, self.section, self.data) if self.request.method == "GET" else None,
         }
         return render(self.request, self.template, context, status=status)
 
@@ -384,3 +387,27 @@ saisie_i1 = section_view(PageI1)
 saisie_i2 = section_view(PageI2)
 saisie_i3 = section_view(PageI3)
 saisie_i4 = section_view(PageI4)
+
+
+def reprise_view(page_class, reprendre):
+    """POST only: « Reprendre l'exercice précédent » of the section (effectifs.reprise), then back to its page."""
+
+    @login_required
+    @require_POST
+    def view(request, code, annee):
+        contract = contract_for(request, code, annee)
+        contract.require_region_edit()  # 403 with the reason: another role, a sent report, a closed exercice
+        try:
+            copie = reprendre(contract.rapport, request.POST.get("version"))
+        except reprise.RepriseRefusee as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, copie.message)
+        return redirect(f"saisie_{page_class.section.replace('.', '').lower()}", code=code, annee=annee)
+
+    view.__name__ = f"reprise_{page_class.section.replace('.', '').lower()}"
+    return view
+
+
+reprise_i2 = reprise_view(PageI2, reprise.reprendre_i2)
+reprise_i4 = reprise_view(PageI4, reprise.reprendre_i4)
