@@ -260,10 +260,10 @@ def etats_ii1(rapports):
 
 
 def etats_inputs():
-    """What II.1's state reads besides a report's data: the catalogue (indicators, their groups' order) and its
-    rules (caisses.plan)."""
+    """What II.1's state and the national figures (rapports.national.kept) read besides a report's data: the
+    catalogue (indicators, their groups) and its rules (caisses.plan)."""
     return [
-        list(GroupeIndicateurs.objects.order_by("pk").values_list("pk", "ordre")),
+        list(GroupeIndicateurs.objects.order_by("pk").values_list()),
         list(Indicateur.objects.order_by("pk").values_list()),
         list(Regle.objects.order_by("pk").values_list()),
         list(Regle.termes.through.objects.order_by("pk").values_list()),

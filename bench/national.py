@@ -58,6 +58,8 @@ def build(name, spec, rebuild):
 
     marker = DATA / f"{name}.json"
     if not rebuild and marker.exists() and json.loads(marker.read_text()) == spec:
+        # A set built by an earlier commit gets the schema of this one (adding columns keeps its data).
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env_for(name), check=True)
         print(f"[{name}] base réutilisée : {spec}")
         return
     DATA.mkdir(parents=True, exist_ok=True)

@@ -168,7 +168,7 @@ SECTION_STATUS_INPUTS = []
 STATES_TIMEOUT = 24 * 3600
 
 
-def _reference_stamp():
+def reference_stamp():
     import hashlib
 
     return hashlib.sha256(repr([read() for read in SECTION_STATUS_INPUTS]).encode()).hexdigest()[:16]
@@ -183,7 +183,7 @@ def section_states_kept(rapports):
     saved = [rapport for rapport in rapports if rapport.pk is not None]
     if not saved:
         return {}
-    stamp = _reference_stamp()
+    stamp = reference_stamp()
     keys = {r.pk: f"etats-sections:{r.pk}:{r.version_donnees}:{r.etat}:{stamp}" for r in saved}
     found = cache.get_many(list(keys.values()))
     missing = [r for r in saved if keys[r.pk] not in found]

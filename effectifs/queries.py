@@ -288,8 +288,9 @@ def etats_i1(rapports):
 
 
 def etats_inputs():
-    """What the states above read besides a report's data: the number of categories (caisses.plan)."""
-    return Categorie.objects.count()
+    """What the states above and the national figures (rapports.national.kept) read besides a report's data: the
+    categories of staff (which of them are social workers: the ETP the ratios divide by)."""
+    return list(Categorie.objects.order_by("pk").values_list())
 
 
 def etats_i2(rapports):

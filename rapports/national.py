@@ -11,11 +11,13 @@ National ratios are computed from the national totals, never averaged over regio
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.http import Http404
+from django.utils import timezone
 
 from caisses import numbers
 from caisses.models import Caisse, Exercice, RapportAnnuel
-from caisses.plan import SECTIONS, EtatSection, section_states_kept
+from caisses.plan import SECTIONS, EtatSection, reference_stamp, section_states_kept
 
 PERSONNES_TOTAL = "personnes_aidees_total"
 PERSONNES_INDIVIDUEL = "personnes_aidees_individuel"
@@ -23,6 +25,31 @@ PERSONNES_COLLECTIF = "personnes_aidees_collectif"
 # Part II données behind the two activity rates compared between regions (sums: their ratio is recomputed on
 # any set of regions, never averaged).
 TERMES = ("objectifs_atteints", "accompagnements_termines", "saisines_offre_service", "saisines_recues")
+
+
+KEPT_TIMEOUT = 24 * 3600
+
+
+def _row(value):
+    """A model row as the values of its columns (a report's data version included), anything else as itself."""
+    meta = getattr(value, "_meta", None)
+    return (meta.label, *(getattr(value, f.attname) for f in meta.concrete_fields)) if meta else value
+
+
+def kept(inputs, compute):
+    """`compute()`, kept in Django's cache under a digest of everything it reads: the rows given in `inputs`
+    (every column, so a report's data version, state and dates), and the reference data of the section states
+    and the catalogue (caisses.plan.reference_stamp). Any write through the guard moves a report's data version,
+    so a kept answer can never be stale; an unchanged nation costs the queries that read `inputs` and the stamp."""
+    import hashlib
+
+    digest = hashlib.sha256(repr([reference_stamp(), *map(_row, inputs)]).encode()).hexdigest()
+    key = f"national:{inputs[0]}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, KEPT_TIMEOUT)
+    return found
 
 
 def par_etp(personnes, etp):
@@ -225,19 +252,27 @@ def synthese_nationale(annee, today=None):
     A fixed number of queries: exercices, regions, reports (both years), Part I (2), Part II (2 per year), and the
     section states (one or two per section).
     """
-    from activites import aggregation
-    from effectifs.queries import parties_1_resumees
-
     exercices = {e.annee: e for e in Exercice.objects.filter(annee__in=(annee, annee - 1))}
     if annee not in exercices:
         raise Http404("Exercice inconnu.")
-    exercice, exercice_n1 = exercices[annee], exercices.get(annee - 1)
+    today = today or timezone.localdate()
     regions = list(Caisse.objects.regionales().order_by("code"))
     rapports = list(
         RapportAnnuel.objects.filter(caisse__in=regions, exercice__in=exercices.values()).select_related(
             "caisse", "exercice"
         )
     )
+    return kept(
+        ("synthese", annee, today, *exercices.values(), *regions, *rapports),
+        lambda: _synthese(annee, today, exercices, regions, rapports),
+    )
+
+
+def _synthese(annee, today, exercices, regions, rapports):
+    from activites import aggregation
+    from effectifs.queries import parties_1_resumees
+
+    exercice, exercice_n1 = exercices[annee], exercices.get(annee - 1)
     parties_1 = parties_1_resumees(rapports)
     by_key = {(r.caisse_id, r.exercice.annee): r for r in rapports}
     tableau = aggregation.tableau_national(annee)
@@ -281,11 +316,9 @@ def synthese_nationale(annee, today=None):
 def regions_de_l_exercice(exercice):
     """Every region's report and key figures of one exercice, without N−1 nor section states: [LigneRegion].
 
-    In 8 queries whatever the number of regions, for pages that place one region among the others.
+    In 8 queries whatever the number of regions, for pages that place one region among the others; 2 and the
+    reference stamp while nothing it reads has changed (`kept`).
     """
-    from activites import aggregation
-    from effectifs.queries import parties_1_resumees
-
     regions = list(Caisse.objects.regionales().order_by("code"))
     rapports = {
         r.caisse_id: r
@@ -293,6 +326,16 @@ def regions_de_l_exercice(exercice):
             "caisse", "exercice"
         )
     }
+    return kept(
+        ("regions", exercice, *regions, *rapports.values()),
+        lambda: _regions_de_l_exercice(exercice, regions, rapports),
+    )
+
+
+def _regions_de_l_exercice(exercice, regions, rapports):
+    from activites import aggregation
+    from effectifs.queries import parties_1_resumees
+
     parties_1 = parties_1_resumees(list(rapports.values()))
     tableau = aggregation.tableau_national(exercice.annee)
     lignes = []
