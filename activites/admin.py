@@ -6,6 +6,15 @@ from caisses.guard import RapportVerrouilleAdminMixin
 from .forms import bounded
 from .models import GroupeIndicateurs, Indicateur, Regle, Valeur
 
+# The rule itself is rapports.variations (the top layer): this text only tells the administrator what it does.
+SEUILS_AIDE = (
+    "À la transmission, le chiffre régional de l'indicateur est comparé à celui de l'exercice précédent. Donnée : "
+    "une explication est demandée quand l'écart atteint le seuil relatif (en % de N−1) ET le seuil absolu (dans "
+    "l'unité de l'indicateur) ; si N−1 vaut 0, seul le seuil absolu compte. Ratio ou indicateur en % : l'écart "
+    "est en points et seul le seuil relatif compte, lu en points (20 = 20 points) ; le seuil absolu est ignoré. "
+    "Sans valeur en N−1 ou en N : aucune explication demandée. Un chiffre inchangé n'en demande jamais."
+)
+
 
 class IndicateurInline(admin.TabularInline):
     model = Indicateur
@@ -35,6 +44,8 @@ class IndicateurAdmin(admin.ModelAdmin):
         "unite_mesure",
         "actif_depuis",
         "actif_jusqu_a",
+        "seuil_relatif",
+        "seuil_absolu",
     ]
     list_filter = ["groupe", "nature", "agregation", "actif_depuis", "actif_jusqu_a"]
     search_fields = ["code", "libelle"]
@@ -44,6 +55,8 @@ class IndicateurAdmin(admin.ModelAdmin):
         (None, {"fields": ["code", "libelle", "groupe", "ordre", "unite_mesure", "decimales"]}),
         ("Calcul", {"fields": ["nature", "agregation", "numerateur", "denominateur", "poids"]}),
         ("Période d'utilisation", {"fields": ["actif_depuis", "actif_jusqu_a"]}),
+        ("Définition", {"fields": ["definition"]}),
+        ("Variations à expliquer", {"fields": ["seuil_relatif", "seuil_absolu"], "description": SEUILS_AIDE}),
     ]
 
 

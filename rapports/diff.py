@@ -18,6 +18,8 @@ from django.utils.safestring import mark_safe
 
 from caisses.numbers import format_date_longue, format_nombre
 
+from . import variations
+from .interchange_variations import KEY as EXPLICATIONS
 from .models import ArchivePDF
 
 # Texts longer than this get a word-level diff; shorter ones read better as « old » → « new ».
@@ -253,7 +255,22 @@ def flatten(document, libelles):
         if isinstance(site, dict):
             label = f"État des locaux — {site.get('nom') or site.get('code')}"
             out[("sites", site.get("code"), "etat_locaux")] = (label, site.get("etat_locaux", ""))
+    _explications(document, libelles, out)
     return out
+
+
+def _explications(document, libelles, out):
+    """The explanations of the variations (issue 12), one text per figure, named by its label."""
+    for row in document.get(EXPLICATIONS) or []:
+        if not isinstance(row, dict) or not isinstance(row.get("cle"), str):
+            continue
+        cle = row["cle"]
+        indicateur = libelles.indicateurs.get(cle.removeprefix(variations.INDICATEUR))
+        if cle.startswith(variations.INDICATEUR) and indicateur is not None:
+            nom = indicateur.libelle
+        else:
+            nom = variations.libelles_des_cles(()).get(cle, cle)
+        out[(EXPLICATIONS, cle)] = (f"Explication de la variation — {nom}", row.get("texte", ""))
 
 
 def _decimals(value):
@@ -316,7 +333,10 @@ def compare_documents(avant, apres, libelles=None):
         if before == after:
             continue
         label = label or before_label
-        section = SECTION_OF.get(path[1] if path[0] != "sites" else "sites", "")
+        if path[0] == EXPLICATIONS:
+            section = variations.section_of(path[1])
+        else:
+            section = SECTION_OF.get(path[1] if path[0] != "sites" else "sites", "")
         if _is_text(before, after):
             long = max(len(before or ""), len(after or "")) > LONG_TEXT
             change = Changement(section, label, format_value(before), format_value(after))

@@ -17,7 +17,8 @@ sites' ``etat_locaux`` is a fact of the report (``effectifs``' EtatLocaux), neve
 Reading the bytes is ``rapports.interchange_json``; the envelope is ``rapports.interchange_envelope``; the parts
 are handlers registered by their apps in ``caisses.interchange`` (its docstring gives the contract). A document
 holding a part that no app registered gets the error ``partie_2 : non prise en charge pour le moment`` (unless
-the part is empty) and nothing is written.
+the part is empty) and nothing is written. The optional key ``explications_variations`` (issue 12) is handled
+like a part, by ``rapports.interchange_variations``, registered below.
 """
 
 import json
@@ -32,6 +33,7 @@ from caisses.models import Caisse, RapportAnnuel, Site
 from effectifs import queries as effectifs_queries
 from effectifs import services as effectifs_services
 
+from . import interchange_variations
 from .interchange_envelope import (
     ADMIN,
     ENVELOPE_KEYS,
@@ -62,7 +64,9 @@ __all__ = [
     "validate_document",
 ]
 
-KNOWN_PARTS = ("partie_1", "partie_2", "partie_3")
+# The parts, then the optional keys a later version added (a document without them still imports).
+KNOWN_PARTS = ("partie_1", "partie_2", "partie_3", interchange_variations.KEY)
+interchange_variations.register()
 LOCAUX_SECTION = "I.2"
 
 

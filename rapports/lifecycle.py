@@ -3,7 +3,8 @@
 brouillon → transmis → validé; transmis → renvoyé (motif) → transmis; validé → brouillon (rouvrir, admin, motif).
 The rules are plain functions of (action, role, state); `perform` applies one transition atomically:
 row lock, checks, state change, Transition record, frozen copy (rapports.freeze: document, body and PDF/A-3b),
-e-mails after commit.
+e-mails after commit. The checks of a transmission are every rule of caisses.checks and the variations from N−1
+that the region has not explained yet (rapports.variations): each of them blocks.
 """
 
 import logging
@@ -16,7 +17,7 @@ from caisses.checks import validate_rapport
 from caisses.models import Membership, RapportAnnuel
 from caisses.scoping import membership_of, role_of
 
-from . import freeze
+from . import freeze, variations
 from .models import Transition
 
 logger = logging.getLogger(__name__)
@@ -113,12 +114,33 @@ def _render_pdf(figee):
     return freeze.print_pdf(figee)
 
 
+def variations_refusees(count):
+    """The refusal of a transmission blocked by unexplained variations, in French with its agreements."""
+    if count == 1:
+        constat = "1 variation par rapport à l'exercice précédent dépasse le seuil fixé et n'est pas encore expliquée"
+    else:
+        constat = (
+            f"{count} variations par rapport à l'exercice précédent dépassent le seuil fixé et ne sont pas encore "
+            "expliquées"
+        )
+    return (
+        f"Le rapport ne peut pas être transmis : {constat}. Écrivez chaque explication sur la page « Explications "
+        "des variations » (liens ci-dessous), puis transmettez."
+    )
+
+
 def _check_transmission(rapport, accepted_keys):
     errors, warnings = validate_rapport(rapport)
+    # A figure past its variation threshold blocks until the region explains it (rapports.variations).
+    unexplained = variations.constats_transmission(rapport)
     if errors:
         raise TransitionRefusee(
-            "Le rapport ne peut pas être transmis : corrigez d'abord les erreurs ci-dessous.", errors, warnings
+            "Le rapport ne peut pas être transmis : corrigez d'abord les erreurs ci-dessous.",
+            errors + unexplained,
+            warnings,
         )
+    if unexplained:
+        raise TransitionRefusee(variations_refusees(len(unexplained)), unexplained, warnings)
     missing = [w for w in warnings if w.cle not in accepted_keys]
     if missing:
         raise TransitionRefusee(

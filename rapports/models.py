@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from caisses.limits import SEUIL_ABSOLU, SEUIL_RELATIF, TEXTE, decimal_field
 from caisses.models import RapportAnnuel
 
 
@@ -133,3 +135,61 @@ class Commentaire(models.Model):
 
     def __str__(self):
         return f"Commentaire sur {self.section} ({self.rapport})"
+
+
+class SeuilVariationPartieUn(models.Model):
+    """The variation threshold of one key figure of Part I (issue 12), set by the administrator.
+
+    The catalogue's indicators carry their own (activites.Indicateur); the rule is rapports.variations.
+    """
+
+    class Cle(models.TextChoices):
+        ETP = "etp", "Effectif réel en ETP au 31 décembre"
+        JOURS_FORMATION = "jours_formation", "Jours de formation"
+        JOURS_ABSENCE = "jours_absence", "Jours d'absence"
+
+    cle = models.CharField("chiffre", max_length=20, choices=Cle.choices, unique=True)
+    seuil_relatif = decimal_field(
+        "seuil de variation relative (%)",
+        SEUIL_RELATIF,
+        default=20,
+        help_text="Variation relative (en % de N−1) à partir de laquelle une explication est demandée.",
+    )
+    seuil_absolu = decimal_field(
+        "seuil de variation absolue",
+        SEUIL_ABSOLU,
+        default=30,
+        help_text="Écart minimum entre N et N−1 (en ETP ou en jours) pour qu'une variation demande une explication.",
+    )
+
+    class Meta:
+        verbose_name = "seuil de variation de la partie I"
+        verbose_name_plural = "seuils de variation de la partie I"
+        ordering = ["cle"]
+
+    def __str__(self):
+        return self.get_cle_display()
+
+
+class ExplicationVariation(models.Model):
+    """The region's explanation of one figure that moved past its threshold from N−1 (rapports.variations).
+
+    `cle` names the figure: « indicateur:<code> » for the catalogue, « partie1:<etp|jours_formation|jours_absence> ».
+    """
+
+    CLE_MAX = 80
+
+    rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="explications_variations")
+    cle = models.CharField("chiffre", max_length=CLE_MAX)
+    texte = models.TextField("explication", max_length=TEXTE, validators=[MaxLengthValidator(TEXTE)])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "explication d'une variation"
+        verbose_name_plural = "explications des variations"
+        ordering = ["cle"]
+        constraints = [models.UniqueConstraint(fields=["rapport", "cle"], name="explication_unique_par_chiffre")]
+
+    def __str__(self):
+        return f"{self.cle} ({self.rapport})"

@@ -121,15 +121,15 @@ def cache_key(rapport):
     Beyond the report's state and data version (moved by every write through caisses.guard), the page reads: the
     earlier reports behind the N−1 column and the 5-year charts; the exercices of those years (working days, due
     date, which years exist); the region, its CPAMs and its sites (names, addresses, hours, état des locaux); the
-    categories; the catalogue (groups, indicators, rules); Part III; the report's transitions (the cover's dates);
-    and the code, templates and CSS that make it.
+    categories; the catalogue (groups, indicators, rules); Part I's variation thresholds; Part III; the report's
+    transitions (the cover's dates); and the code, templates and CSS that make it.
     A transmitted report's PDF is never taken from here: its archived copy is (rapports.freeze).
     """
     from activites.models import GroupeIndicateurs, Indicateur, Regle
     from caisses.models import Caisse, Exercice, Site
     from effectifs.models import Categorie
 
-    from .models import PartieTrois, Transition
+    from .models import PartieTrois, SeuilVariationPartieUn, Transition
     from .report import CHART_YEARS
 
     region, annee = rapport.caisse_id, rapport.exercice.annee
@@ -152,6 +152,9 @@ def cache_key(rapport):
         list(Indicateur.objects.order_by("pk").values_list()),
         list(Regle.objects.order_by("pk").values_list()),
         list(Regle.termes.through.objects.order_by("pk").values_list()),
+        # The annex « Explications des variations » lists what passes these thresholds (the explanations are
+        # report data: the data version covers them).
+        list(SeuilVariationPartieUn.objects.order_by("pk").values_list()),
         list(PartieTrois.objects.filter(rapport_id=rapport.pk).values_list("pk", "observations")),
         # The cover's dates and transmission n° (a report returned twice keeps its state but not its dates).
         list(Transition.objects.filter(rapport_id=rapport.pk).order_by("pk").values_list("pk", "action", "date")),

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import partie_trois, views_cycle, views_import, views_rapport, views_saisie
+from . import partie_trois, views_cycle, views_import, views_rapport, views_saisie, views_variations
 from .views_interchange import export_json
 
 urlpatterns = [
@@ -27,4 +27,6 @@ urlpatterns = [
         name="rapport_commentaire_traite",
     ),
     path("<slug:code>/<int:annee>/import/", views_import.importer, name="rapport_import"),
+    # Variations explained (issue 12): the figures past their threshold from N−1, and the region's explanations.
+    path("<slug:code>/<int:annee>/variations/", views_variations.explications, name="rapport_variations"),
 ]

@@ -15,7 +15,7 @@ from caisses.models import RapportAnnuel
 from caisses.plan import PLAN, SECTION_HISTORY, SECTIONS
 from caisses.scoping import can_review, get_rapport, require_review
 
-from . import diff, freeze, lifecycle, queries
+from . import diff, freeze, lifecycle, queries, variations
 from .audit import section_code, section_history, section_slug
 from .forms_cycle import CommentaireForm, MotifForm
 from .models import ArchivePDF, Commentaire, Transition
@@ -43,10 +43,13 @@ def _transmission_page(request, rapport, *, refus=None, forms=None, status=200):
     actions = lifecycle.available_actions(user, rapport)
     forms = forms or {}
     errors, warnings = ([], [])
+    # The figures past their variation threshold, with the region's explanations (rapports.variations).
+    found = variations.variations_du_rapport(rapport)
     if refus is not None and (refus.errors or refus.warnings):
         errors, warnings = refus.errors, refus.warnings
     elif lifecycle.state_allows(Action.TRANSMETTRE, rapport.etat):
         errors, warnings = validate_rapport(rapport)
+        errors = errors + variations.constats_transmission(rapport, found)
     context = {
         "rapport": rapport,
         "transitions": list(queries.transitions_of(rapport)),
@@ -59,6 +62,8 @@ def _transmission_page(request, rapport, *, refus=None, forms=None, status=200):
         "avertissements": warnings,
         "avertissements_coches": set(request.POST.getlist("avertissements")),
         "refus": refus,
+        "variations": found,
+        "variations_a_expliquer": sum(1 for v in found if not v.expliquee),
         "motif_forms": {
             action: forms.get(action) or MotifForm(auto_id=f"id_%s_{action}")
             for action in (Action.RENVOYER, Action.ROUVRIR)

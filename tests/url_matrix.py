@@ -223,6 +223,9 @@ URL_CASES.update(
 # The data dictionary (issue 12): reference data, for every signed-in user (a user without a role too).
 URL_CASES["dictionnaire"] = Case(kwargs=lambda org: {}, expected=statuses(200))
 
+# Variations explained (issue 12): read by the region's users and national staff; its POSTs per role are in
+# tests/rapports/test_variations_page.py.
+URL_CASES.update({"rapport_variations": Case(kwargs=rapport, expected=region_read())})
 
 # Django admin's model pages follow the admin's own permissions; only its index is in the matrix.
 EXCLUDED_NAMESPACES = {"admin"}

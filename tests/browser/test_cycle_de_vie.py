@@ -37,7 +37,20 @@ def confirmations(page):
     return asked
 
 
+def explain_variations(page):
+    """Each figure past its variation threshold from N−1 is explained before the transmission (issue 12)."""
+    page.goto(f"{page.base_url}{REPORT}/variations/")
+    boxes = page.locator("#variations textarea")
+    for index in range(boxes.count()):
+        if not boxes.nth(index).input_value().strip():
+            boxes.nth(index).fill("Évolution expliquée par la région.")
+    if boxes.count():
+        page.get_by_role("button", name="Enregistrer").click()
+        page.wait_for_load_state()
+
+
 def transmit(page, numero):
+    explain_variations(page)
     page.goto(f"{page.base_url}{REPORT}/transmission/")
     form = page.locator("form", has=page.get_by_role("button", name="Transmettre"))
     for checkbox in form.get_by_role("checkbox").all():
