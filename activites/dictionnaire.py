@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from caisses.numbers import format_saisi
+from caisses.numbers import TAUX, format_saisi, kind_of
 
 from . import aggregation
 from .models import DERNIER_EXERCICE, PREMIER_EXERCICE, Indicateur, Regle
@@ -98,11 +98,11 @@ def _pluriel(valeur, unite):
 
 
 def seuil(indicateur):
-    """« ±20 % et au moins 30 personnes » ; a ratio moves in points: « ±5 points et au moins 30 points »."""
+    """« ±20 % et un écart d'au moins 30 personnes » ; a rate (a ratio, or a figure in %) moves in points and only
+    its points count, as rapports.variations compares it: « ±5 points »."""
     relatif, absolu = indicateur.seuil_relatif, indicateur.seuil_absolu
-    if indicateur.is_ratio:
-        points = lambda v: f"{format_saisi(v)}\u00a0{'point' if v < 2 else 'points'}"  # noqa: E731
-        return f"±{points(relatif)} et un écart d'au moins {points(absolu)}"
+    if kind_of(indicateur.unite_mesure, indicateur.is_ratio) == TAUX:
+        return f"±{format_saisi(relatif)}\u00a0{'point' if relatif < 2 else 'points'}"
     unite = _pluriel(absolu, indicateur.unite_mesure)
     return f"±{format_saisi(relatif)}\u00a0% et un écart d'au moins {format_saisi(absolu)}\u00a0{unite}"
 

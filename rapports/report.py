@@ -293,6 +293,9 @@ def build_report(rapport):
                 )
             )
         parties.append(PartieRapport(partie.numero, partie.titre, ancre(f"partie-{partie.numero}"), sections))
+    from activites.dictionnaire import contexte_annexe
+
+    from . import variations
     from .chiffres_cles import chiffres_cles
 
     return {
@@ -303,6 +306,9 @@ def build_report(rapport):
         "chiffres_cles": chiffres_cles(ctx),
         "parties": parties,
         "annexes": build_annexes(ctx),
+        "variations": variations.annexe(ctx),
+        # The definitions the figures were entered under, printed with them (issue 12): groups in <h4>.
+        **contexte_annexe(rapport.exercice.annee, niveau=4),
     }
 
 

@@ -145,8 +145,9 @@ def test_thresholds_definition_and_periods_in_french(org, client_for, groupe):
     assert "Définition à compléter par l'administrateur" in depuis
     assert "de 2015 à 2022" in entree(text, "essai_borne")
     assert "jusqu'en 2030" in entree(text, "essai_num")
-    # A ratio moves in points.
-    assert "±5\u00a0points et un écart d'au moins 1,5\u00a0point par rapport à N−1" in entree(text, "essai_taux")
+    # A ratio moves in points, and only its points count (rapports.variations).
+    assert "±5\u00a0points par rapport à N−1" in entree(text, "essai_taux")
+    assert "écart d'au moins" not in entree(text, "essai_taux")
 
 
 def test_periods():

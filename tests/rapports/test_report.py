@@ -162,9 +162,12 @@ def test_query_count_does_not_grow_with_the_region(org, client_for, exemple):
 
 # 3 for the request (session, user with membership, the report with its one-to-one rows), 10 for Part I (categories,
 # 8 lists, sites), 1 for the catalogue, 3 for the 5-year charts (exercices, effectifs, values — which also give
-# N and N−1), 3 for the lists of Part II (trainees, districts, survey items), and 7 for the region's place among
-# the others, beside the report (regions, their reports, Part I's staff, absences and training, Part II's totals).
-REPORT_QUERIES = 27
+# N and N−1), 3 for the lists of Part II (trainees, districts, survey items), 3 for the annex « Explications des
+# variations » (N−1's training and absence days, Part I's thresholds, the explanations), 3 for the annex of the
+# data dictionary (groups, indicators, rules), and 7 for the region's
+# place among the others, beside the report: the regions, their reports and the 5 reads of the reference data
+# (rapports.national.kept); the figures themselves are kept while none of that changes.
+REPORT_QUERIES = 33
 
 
 def test_query_count_is_the_same_for_an_empty_report(org, client_for, empty_rapport):
@@ -190,3 +193,13 @@ def test_one_to_one_rows_come_with_the_report_or_are_read_afresh(empty_rapport, 
 
     Installation.objects.create(rapport=plain, moyens_materiels="Deux véhicules.")
     assert one_to_one_of(plain, "installation").moyens_materiels == "Deux véhicules."
+
+
+def test_the_report_prints_the_data_dictionary_as_an_annex(org, client_for, exemple):
+    html = client_for(org.user("relecteur")).get(url(exemple)).content.decode()
+    annex = html.split('id="s-dictionnaire"')[1]
+    assert "Dictionnaire des indicateurs de l'exercice 2025" in annex
+    entry = annex.split('id="dictionnaire-taux_objectifs_atteints"')[1].split("</article>")[0]
+    # A ratio's formula links to its terms inside the annex, never to the site's page.
+    assert 'href="#dictionnaire-objectifs_atteints"' in entry
+    assert 'href="#dictionnaire-accompagnements_termines"' in entry
