@@ -24,6 +24,7 @@ from caisses.models import RapportAnnuel
 
 # The origin the HTML's "/static/..." URLs are resolved against; it is never contacted.
 BASE_URL = "https://rapport.invalid/"
+BODY_TIMEOUT = 24 * 3600
 TEMPLATE = "rapports/rapport.html"
 STYLESHEETS = ("css/rapport.css", "css/rapport-print.css")
 MIME_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".woff2": ""}
@@ -79,6 +80,23 @@ def render_html(rapport, context=None):
 
     context = {"couverture": couverture(rapport), **(context or build_report(rapport)), "pour_pdf": True}
     return render_to_string(TEMPLATE, context)
+
+
+def corps_brouillon(rapport):
+    """The body of a live report's page (rapport_corps.html), kept in Django's cache under `cache_key`: the same
+    key names the same body, so an unchanged draft is not assembled again at each look. Whoever reads it, the
+    body is the same (the page's actions and the region's place among the others are said around it)."""
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+
+    from .freeze import BODY_TEMPLATE, body_context
+
+    key = f"corps-rapport:{rapport.pk}:{cache_key(rapport)}"
+    corps = cache.get(key)
+    if corps is None:
+        corps = render_to_string(BODY_TEMPLATE, body_context(rapport))
+        cache.set(key, corps, BODY_TIMEOUT)
+    return mark_safe(corps)  # noqa: S308 — our own template's output, escaped when it was rendered
 
 
 def html_to_pdf(html, **options):

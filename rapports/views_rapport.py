@@ -10,8 +10,8 @@ from caisses.scoping import get_rapport
 from . import peers
 from .chiffres_cles import couverture
 from .freeze import frozen_copy, served_pdf
-from .pdf import TEMPLATE, pdf_filename
-from .report import RAPPORT_RELATED, build_report
+from .pdf import TEMPLATE, corps_brouillon, pdf_filename
+from .report import RAPPORT_RELATED
 
 
 @login_required
@@ -22,7 +22,8 @@ def rapport_detail(request, code, annee):
     # transmit, while the report's body is a record.
     autour = {"couverture": couverture(rapport), "parmi_les_regions": peers.de_la_region(rapport)}
     if copie is None:
-        return render(request, TEMPLATE, {**build_report(rapport), **autour})
+        context = {"rapport": rapport, "region": rapport.caisse, "exercice": rapport.exercice, **autour}
+        return render(request, TEMPLATE, {**context, "corps_fige": corps_brouillon(rapport)})
     context = {
         "rapport": rapport,
         "region": rapport.caisse,

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -135,7 +136,9 @@ def test_build_report_follows_the_plan(empty_rapport):
     assert [s.numero for s in report["parties"][0].sections[0].sous_sections] == ["a)", "b)", "c)", "d)"]
 
 
-def count_queries(client, path):
+def count_queries(client, path, cold=False):
+    if cold:
+        cache.clear()  # the body of a draft is kept under the key of its inputs (rapports.pdf.corps_brouillon)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200
@@ -150,31 +153,37 @@ def test_query_count_does_not_grow_with_the_region(org, client_for, exemple):
 
     client = client_for(org.user("relecteur"))
     count_queries(client, url(exemple))  # warm-up: first-use caches (content types, catalogue)
-    small_count = count_queries(client, url(exemple))
+    small_count, small_warm = count_queries(client, url(exemple), cold=True), count_queries(client, url(exemple))
     categorie = Categorie.objects.get(code="as")
     for index in range(6):
         cpam = CaisseFactory(code=f"CPAM-EXTRA{index}", parent=exemple.caisse)
         SiteFactory(code=f"SITE-EXTRA{index}", caisse=cpam, etat_locaux="Locaux neufs.")
         Affectation.objects.create(rapport=exemple, caisse_primaire=cpam, categorie=categorie, etp=2)
-    large_count = count_queries(client, url(exemple))
+    large_count, large_warm = count_queries(client, url(exemple), cold=True), count_queries(client, url(exemple))
     assert small_count == large_count == REPORT_QUERIES
+    assert small_warm == large_warm == REPORT_QUERIES_KEPT
 
 
-# 3 for the request (session, user with membership, the report with its one-to-one rows), 10 for Part I (categories,
-# 8 lists, sites), 1 for the catalogue, 3 for the 5-year charts (exercices, effectifs, values — which also give
-# N and N−1), 3 for the lists of Part II (trainees, districts, survey items), 3 for the annex « Explications des
-# variations » (N−1's training and absence days, Part I's thresholds, the explanations), 3 for the annex of the
-# data dictionary (groups, indicators, rules), and 7 for the region's
-# place among the others, beside the report: the regions, their reports and the 5 reads of the reference data
-# (rapports.national.kept); the figures themselves are kept while none of that changes.
-REPORT_QUERIES = 33
+# Nothing kept yet: 3 for the request (session, user with membership, the report with its one-to-one rows), 12 for
+# the key of the body's inputs (rapports.pdf.cache_key), then the body: 10 for Part I (categories, 8 lists, sites),
+# 1 for the catalogue, 3 for the 5-year charts (exercices, effectifs, values — which also give N and N−1), 3 for the
+# lists of Part II (trainees, districts, survey items), 3 for the annex « Explications des variations » (N−1's
+# training and absence days, Part I's thresholds, the explanations), 3 for the annex of the data dictionary
+# (groups, indicators, rules); and 12 for the region's place among the others, beside the report (the regions,
+# their reports, the 5 reads of the reference data that key the kept figures, then Part I's staff, absences and
+# training, Part II's totals).
+REPORT_QUERIES = 50
+# Once kept (the body under its key, the nation's figures under theirs): the request, the key, and the place's
+# regions, reports and reference data.
+REPORT_QUERIES_KEPT = 3 + 12 + 7
 
 
 def test_query_count_is_the_same_for_an_empty_report(org, client_for, empty_rapport):
     """Nothing entered, no survey, no Part III, no N−1: the same queries as a full report."""
     client = client_for(org.user("responsable"))
     count_queries(client, url(empty_rapport))  # warm-up, and the report's creation
-    assert count_queries(client, url(empty_rapport)) == REPORT_QUERIES
+    assert count_queries(client, url(empty_rapport), cold=True) == REPORT_QUERIES
+    assert count_queries(client, url(empty_rapport)) == REPORT_QUERIES_KEPT
 
 
 def test_one_to_one_rows_come_with_the_report_or_are_read_afresh(empty_rapport, django_assert_num_queries):
@@ -203,3 +212,18 @@ def test_the_report_prints_the_data_dictionary_as_an_annex(org, client_for, exem
     # A ratio's formula links to its terms inside the annex, never to the site's page.
     assert 'href="#dictionnaire-objectifs_atteints"' in entry
     assert 'href="#dictionnaire-accompagnements_termines"' in entry
+
+
+def test_a_draft_s_kept_body_follows_every_write_through_the_guard(org, client_for, empty_rapport):
+    from django.db.models import F
+
+    from activites.models import Indicateur, Valeur
+
+    client = client_for(org.user("relecteur"))
+    assert "4\u00a0321" not in visible_text(client.get(url(empty_rapport)).content.decode())
+    Valeur.objects.create(
+        rapport=empty_rapport, indicateur=Indicateur.objects.get(code="personnes_aidees_individuel"), valeur=4321
+    )
+    assert "4\u00a0321" not in visible_text(client.get(url(empty_rapport)).content.decode())  # around the guard
+    RapportAnnuel.objects.filter(pk=empty_rapport.pk).update(version_donnees=F("version_donnees") + 1)  # the guard
+    assert "4\u00a0321" in visible_text(client.get(url(empty_rapport)).content.decode())
