@@ -208,6 +208,23 @@ URL_CASES.update(
 )
 
 
+# The II.1 workbook (issue 12, item 3): downloaded by whoever reads the page; sent (POST) by whoever may change
+# some of the grid: without a file the preview page answers 400. Cases in tests/activites/test_classeur.py.
+URL_CASES.update(
+    {
+        "classeur_ii1": Case(kwargs=rapport, expected=region_read()),
+        **{
+            name: Case(
+                kwargs=rapport,
+                method="post",
+                expected=statuses(404, administrateur=400, responsable=400, agent=400, relecteur=403),
+            )
+            for name in ("classeur_ii1_envoi", "classeur_ii1_application")
+        },
+    }
+)
+
+
 # The national view (issue 6): relecteurs and admins only; for everyone else the page does not exist (404).
 def national(org):
     return {"annee": org.exercice.annee}
