@@ -21,7 +21,7 @@ def box(html):
 def test_the_ii1_page_lists_its_unexplained_variation_with_a_link_to_its_row(org, client_for, rapport):  # noqa: F811
     html = box(client_for(org.user("responsable")).get(entry(org, "saisie_ii1")).content.decode())
     assert "Variation par rapport à 2024 à expliquer avant la transmission" in html
-    assert "Personnes aidées collectivement</a> : 150 → 185 (+23,3" + NBSP + "% (+35))" in html
+    assert "Personnes aidées collectivement</a> : 150 → 185, soit +23,3" + NBSP + "% (+35)" in html
     assert "<strong>pas encore expliquée</strong>" in html
     page = reverse("rapport_variations", kwargs={"code": org.region.code, "annee": org.exercice.annee})
     assert f'href="{page}#variation-indicateur-personnes_aidees_collectif"' in html
