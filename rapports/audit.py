@@ -32,6 +32,7 @@ class Evenement:
     modele: str
     objet: str
     changements: list = field(default_factory=list)
+    motif: str = ""  # why, when the write said it (« Reprise de l'exercice 2024 »)
 
 
 def section_slug(code):
@@ -212,6 +213,7 @@ def section_history(rapport, code, limit=500):
                 modele=_capitalized(str(model._meta.verbose_name)),
                 objet=label,
                 changements=changes,
+                motif=record.history_change_reason or "",
             )
             events.append(event)
             if record.history_type == "-":

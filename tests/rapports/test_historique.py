@@ -157,3 +157,17 @@ def test_the_demo_reports_have_their_initial_entry_in_every_sections_history(db)
     assert counts == [
         m.history.count() for entries in SECTION_HISTORY.values() for m in entries if hasattr(m, "history")
     ]
+
+
+def test_a_write_that_gives_its_reason_shows_it(org, rapport, client_for):
+    """« Reprendre l'exercice précédent » records why its rows appeared (effectifs/reprise.py): the page says it."""
+    author = org.user("responsable")
+
+    def write(locked):
+        formation = Formation(rapport=locked, nature="formation", intitule="Accueil", participants=3, jours=2)
+        formation._change_reason = "Reprise de l'exercice 2024"
+        return [formation]
+
+    save_section(rapport, "I.3", SANS_VERSION, saved_by(author, write))
+    text, _html = page_text(client_for(author), history_url(org, "I-3"))
+    assert "— Reprise de l'exercice 2024" in text
