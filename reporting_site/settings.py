@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "mozilla_django_oidc",
+    "django_tasks",
+    "django_tasks_db",
     "caisses",
     "effectifs",
     "activites",
@@ -162,8 +165,32 @@ AUTH_PASSWORD_VALIDATORS = [
 # A password-reset or invitation link (caisses.auth) is valid for one day.
 PASSWORD_RESET_TIMEOUT = 24 * 3600
 
+# Sign-in with the institution's OpenID Connect provider (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is
+# set; its settings keep the library's own names. A person is matched by e-mail to an existing account only.
+OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID", "").strip())
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "").strip()
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256").strip()
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "").strip()
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "").strip()
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "").strip()
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "").strip()
+OIDC_RP_SCOPES = "openid email"
+if OIDC_ENABLED:
+    _oidc_required = ["OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT"]
+    _oidc_required += ["OIDC_OP_USER_ENDPOINT"] + (["OIDC_OP_JWKS_ENDPOINT"] if OIDC_RP_SIGN_ALGO != "HS256" else [])
+    _oidc_missing = [name for name in _oidc_required if not os.environ.get(name, "").strip()]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID est défini mais pas {', '.join(_oidc_missing)} : la connexion par le fournisseur "
+            "d'identité a besoin de chacune de ces variables (README, « Production »)."
+        )
+    AUTHENTICATION_BACKENDS.insert(1, "caisses.oidc.AssuranceMaladieOIDCBackend")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# An identity the provider vouched for but no account here carries (caisses.oidc): a French page, not "/".
+LOGIN_REDIRECT_URL_FAILURE = "oidc_refus"
 LOGOUT_REDIRECT_URL = "login"
 
 # ASVS level 2: sessions end after 12 hours.
@@ -213,6 +240,31 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rapports-service-soci
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The site's address, for the links in e-mails (sent after a transition, without a request at hand).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work through Django's tasks API (django-tasks backport): TASKS_BACKEND=immediate runs each task
+# at once in the request (make run, tests); database queues it in the base for `manage.py db_worker`; redis
+# queues it in Redis (REDIS_URL) for `manage.py rqworker default` on as many machines as needed (README).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").strip()
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"La variable d'environnement TASKS_BACKEND vaut {TASKS_BACKEND!r} : valeurs admises immediate, "
+        "database, redis (README, « Production »)."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+if TASKS_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900}}
+
+# Personal data (page « Données personnelles », command `purger_donnees`): login and lockout records are
+# kept 12 months; history entries HISTORIQUE_CONSERVATION_ANNEES years.
+CONNEXIONS_CONSERVATION_MOIS = 12
+HISTORIQUE_CONSERVATION_ANNEES = env_int("HISTORIQUE_CONSERVATION_ANNEES", 10, minimum=1)
 
 # The II.1 grid posts one field per unit and indicator: about 30 × 101 for a region of 100 units, past
 # Django's 1 000. Still bounded, so a forged request cannot make the parser loop over millions of fields.

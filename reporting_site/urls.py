@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("oidc/", include("caisses.urls_oidc")),
+    path("", include("caisses.urls_pages")),
     path("rapports/", include("rapports.urls")),
     path("rapports/", include("activites.urls")),
     path("national/", include("rapports.urls_national")),
