@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UsernameField
 
 from .auth import send_invitation
-from .models import Caisse, Exercice, Membership, Site
+from .models import Caisse, Exercice, Membership, Relance, Site
 
 
 class SiteInline(admin.TabularInline):
@@ -140,3 +140,29 @@ class UserAdmin(BaseUserAdmin):
                 "Aucune invitation pour " + ", ".join(without) + " : compte sans adresse électronique ou inactif.",
                 messages.WARNING,
             )
+
+
+@admin.register(Relance)
+class RelanceAdmin(admin.ModelAdmin):
+    """Who was reminded, of what, when: written only by `manage.py relances`.
+
+    Deleting a row stays possible (and a user's or an exercice's deletion takes its reminders along): the
+    reminder of that period is then sent again by the next run.
+    """
+
+    list_display = ["sent_at", "user", "courriel", "caisse", "exercice", "kind", "date"]
+    list_filter = [
+        "exercice",
+        "kind",
+        ("caisse", admin.RelatedOnlyFieldListFilter),
+        "date",
+    ]
+    search_fields = ["user__username", "user__last_name", "courriel", "caisse__code", "caisse__nom"]
+    list_select_related = ["user", "caisse", "exercice"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -304,3 +304,43 @@ def one_to_one_of(rapport, related_name):
     if rapport.pk is None:
         return None
     return related.related_model.objects.filter(**{f"{related.field.name}_id": rapport.pk}).first()
+
+
+class Relance(models.Model):
+    """One reminder e-mail sent to one person (rapports.relances): the record that makes the daily run idempotent.
+
+    `date` is the first day of the reminder's period, not the day it was sent: the unique key then allows one
+    e-mail per person, exercice, kind and period, whatever the number of runs (even concurrent ones).
+    """
+
+    class Kind(models.TextChoices):
+        J30 = "J-30", "J−30 (un mois avant la date limite)"
+        J7 = "J-7", "J−7 (une semaine avant la date limite)"
+        RETARD = "retard", "Retard (chaque semaine après la date limite)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="destinataire", on_delete=models.CASCADE, related_name="relances"
+    )
+    courriel = models.EmailField("adresse d'envoi", help_text="L'adresse du destinataire au moment de l'envoi.")
+    caisse = models.ForeignKey(
+        Caisse,
+        verbose_name="caisse régionale",
+        on_delete=models.PROTECT,
+        related_name="relances",
+        limit_choices_to={"type": Caisse.Type.REGIONALE},
+    )
+    exercice = models.ForeignKey(Exercice, verbose_name="exercice", on_delete=models.CASCADE, related_name="relances")
+    kind = models.CharField("relance", max_length=10, choices=Kind.choices)
+    date = models.DateField("période", help_text="Premier jour de la période de la relance.")
+    sent_at = models.DateTimeField("envoyée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "relance"
+        verbose_name_plural = "relances"
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "exercice", "kind", "date"], name="relance_unique_par_periode"),
+        ]
+
+    def __str__(self):
+        return f"Relance {self.get_kind_display()} — {self.user} — {self.caisse.code} {self.exercice.annee}"
