@@ -100,7 +100,14 @@ def corps_brouillon(rapport):
 
 
 def html_to_pdf(html, **options):
-    """WeasyPrint's PDF of `html`; `options` go to write_pdf (e.g. the frozen copy's pdf_variant, attachments)."""
+    """WeasyPrint's PDF of `html`, tagged; `options` go to write_pdf (e.g. the frozen copy's pdf_variant, attachments).
+
+    Tagged (structure tree, /MarkInfo, the page's lang as /Lang) so that a screen reader reads headings, lists and
+    tables in order (RGAA, page « Accessibilité »). PDF/A-3b allows tags without requiring them, so the archive
+    keeps its variant and is tagged too; a variant claiming PDF/UA is not used: the charts' images and the tables'
+    header cells are not checked against it.
+    """
+    options = {"pdf_tags": True, **options}
     return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher()).write_pdf(**options)
 
 

@@ -238,6 +238,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rapports-service-social@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the pages « Accessibilité » and « Données personnelles » give for questions and requests.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip() or DEFAULT_FROM_EMAIL
 # The site's address, for the links in e-mails (sent after a transition, without a request at hand).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
