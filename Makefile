@@ -9,7 +9,7 @@ SITE_URL ?= http://$(HOST_ADDR)
 ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST_NAME)
 RUN_ENV := DEBUG=1 SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
 
-.PHONY: run test lint format install system-deps bench bench-national clean
+.PHONY: run test lint format install system-deps bench bench-national bench-charge clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: install system-deps
 bench-national: install
 	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) bench/national.py
+
+## make bench-charge: the load test at the due date (gunicorn 3 workers + PostgreSQL + Locust, 50 users; figures printed)
+bench-charge: install
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/charge.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
