@@ -176,6 +176,9 @@ OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "").strip()
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "").strip()
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "").strip()
 OIDC_RP_SCOPES = "openid email"
+# A provider that hangs must not hold a worker; PKCE protects the code even if it leaks from a redirect.
+OIDC_TIMEOUT = 10
+OIDC_USE_PKCE = True
 if OIDC_ENABLED:
     _oidc_required = ["OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT"]
     _oidc_required += ["OIDC_OP_USER_ENDPOINT"] + (["OIDC_OP_JWKS_ENDPOINT"] if OIDC_RP_SIGN_ALGO != "HS256" else [])
@@ -320,6 +323,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# The OIDC callback is no password attempt: its refusals carry no username and would lock a whole address.
+AXES_WHITELIST_CALLABLE = "caisses.oidc.hors_verrouillage"
 
 
 def client_ip_address(request):

@@ -52,6 +52,15 @@ URL_CASES = {
     "home": Case(kwargs=lambda org: {}, expected=statuses(200)),
     "login": Case(kwargs=lambda org: {}, expected=statuses(302, anonymous=200)),
     "logout": Case(kwargs=lambda org: {}, expected=statuses(302, anonymous=302), method="post"),
+    # Sign-in with the Assurance Maladie's provider: off in the suite's settings, so its pages do not exist;
+    # the refusal page is open to everyone (tests/caisses/test_oidc.py covers OIDC on).
+    "oidc_authentication_init": Case(kwargs=lambda org: {}, expected=statuses(404, anonymous=404)),
+    "oidc_authentication_callback": Case(kwargs=lambda org: {}, expected=statuses(404, anonymous=404)),
+    "oidc_logout": Case(kwargs=lambda org: {}, expected=statuses(404, anonymous=404), method="post"),
+    "oidc_refus": Case(kwargs=lambda org: {}, expected=statuses(200, anonymous=200)),
+    # The accessibility declaration and the personal data page: public, linked from every footer.
+    "accessibilite": Case(kwargs=lambda org: {}, expected=statuses(200, anonymous=200)),
+    "donnees_personnelles": Case(kwargs=lambda org: {}, expected=statuses(200, anonymous=200)),
     "password_change": Case(kwargs=lambda org: {}, expected=statuses(200)),
     "password_change_done": Case(kwargs=lambda org: {}, expected=statuses(200)),
     # « Mot de passe oublié ? » and invitations: open to everyone (a wrong link says so with a 200 page).
