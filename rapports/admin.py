@@ -1,10 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from caisses.guard import RapportVerrouilleAdminMixin
 from caisses.models import RapportAnnuel
 
-from .models import ExplicationVariation, SeuilVariationPartieUn
+from .models import ArchivePDF, ExplicationVariation, SeuilVariationPartieUn
+from .taches import imprimer_archive
 from .variations import SECTION
 
 
@@ -44,3 +45,35 @@ class ExplicationVariationAdmin(RapportVerrouilleAdminMixin, SimpleHistoryAdmin)
     search_fields = ["cle", "texte", "rapport__caisse__code"]
     list_select_related = ["rapport__caisse", "rapport__exercice"]
     raw_id_fields = ["rapport"]
+
+
+@admin.register(ArchivePDF)
+class ArchivePDFAdmin(admin.ModelAdmin):
+    """The official copies, read only; a PDF still « en préparation » (worker stopped, printing failed) can be
+    queued again: the task prints it from its frozen copy, or does nothing if it is printed meanwhile."""
+
+    list_display = ["rapport", "numero", "etat_pdf", "taille", "cree_le", "imprime_le"]
+    list_filter = ["rapport__exercice", "rapport__caisse"]
+    search_fields = ["rapport__caisse__code"]
+    list_select_related = ["rapport__caisse", "rapport__exercice"]
+    actions = ["relancer_impression"]
+
+    @admin.display(description="PDF")
+    def etat_pdf(self, archive):
+        return "en préparation" if archive.en_preparation else "imprimé"
+
+    @admin.action(description="Relancer l'impression des PDF en préparation")
+    def relancer_impression(self, request, queryset):
+        pending = list(queryset.filter(fichier="").values_list("pk", flat=True))
+        for pk in pending:
+            imprimer_archive.enqueue(pk)
+        self.message_user(request, f"Impressions relancées : {len(pending)}.", messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,9 @@ At each transmission (`lifecycle.perform`, atomically with its Transition; the d
 stores, beside the archived PDF: the interchange document as exported, and the report's body
 (rapports/rapport_corps.html) rendered once the state is "transmis". The PDF is PDF/A-3b, printed from that same
 body with that same document attached, and always rendered afresh: never taken from the PDF cache of drafts.
+The copy is stored inside the transmission; the PDF may be printed from it afterwards by a task (`figer` then
+`imprimer`, rapports.taches): until then the archive is « en préparation » and its PDF is not served
+(`PdfEnPreparation`), never replaced by a freshly rendered one.
 
 While a report is transmis or validé, its page, its PDF and its export.json come from its latest copy
 (`frozen_copy`), so that nothing done later (reference data, catalogue, exercices, next year, imports) changes
@@ -25,6 +28,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from caisses.interchange import dumps
 from caisses.models import RapportAnnuel
@@ -44,6 +49,15 @@ class Figee:
     html: str
     attachment_name: str
     date: datetime.datetime
+
+
+class PdfEnPreparation(Exception):
+    """The archive's PDF is not printed yet: the caller says so (503 on the site), never serves another PDF."""
+
+    message = "Le PDF est en préparation, réessayez dans quelques instants."
+
+    def __str__(self):
+        return self.message
 
 
 def attachment_name(rapport):
@@ -69,8 +83,28 @@ def snapshot(rapport, numero, date):
     document = dumps(export_document(rapport))
     context = body_context(rapport, {"numero": numero, "date": date})
     corps = render_to_string(BODY_TEMPLATE, context)
-    html = render_to_string(TEMPLATE, {**context, "pour_pdf": True, "corps_fige": corps})
-    return Figee(document, corps, html, attachment_name(rapport), date)
+    return Figee(document, corps, print_html(rapport, corps), attachment_name(rapport), date)
+
+
+def print_html(rapport, corps):
+    """The page printed into the PDF: the frozen body as it is, under the report's title."""
+    # Our own template's output, stored unchanged: escaped when it was rendered.
+    corps = mark_safe(corps)  # noqa: S308
+    return render_to_string(
+        TEMPLATE, {"pour_pdf": True, "corps_fige": corps, "region": rapport.caisse, "exercice": rapport.exercice}
+    )
+
+
+def figee_of(archive):
+    """The Figee of a stored copy, so that the PDF printed later is the one of what was transmitted."""
+    copie, rapport = archive.copie, archive.rapport
+    return Figee(
+        copie.document,
+        copie.corps_html,
+        print_html(rapport, copie.corps_html),
+        attachment_name(rapport),
+        archive.transition.date,
+    )
 
 
 def print_pdf(figee):
@@ -90,36 +124,58 @@ def next_numero(rapport):
     return (ArchivePDF.objects.filter(rapport_id=rapport.pk).aggregate(n=Max("numero"))["n"] or 0) + 1
 
 
-def store(rapport, transition, numero, figee, pdf, reconstituee=False):
-    archive = ArchivePDF(
-        rapport=rapport,
-        transition=transition,
-        numero=numero,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        taille=len(pdf),
+def figer(rapport, transition, reconstituee=False):
+    """Store the copy of `transition`, a transmission of `rapport` (whose state is now transmis), PDF pending.
+
+    Called inside the transmission's transaction, under the report's row lock: what is frozen is what was sent.
+    """
+    numero = next_numero(rapport)
+    figee = snapshot(rapport, numero, transition.date)
+    archive = ArchivePDF.objects.create(rapport=rapport, transition=transition, numero=numero)
+    archive.copie = CopieFigee.objects.create(
+        archive=archive, document=figee.document, corps_html=figee.corps_html, reconstituee=reconstituee
     )
-    archive.fichier.save(archive_filename(rapport, numero), ContentFile(pdf), save=False)
+    return archive
+
+
+def imprimer(archive_id, printer=None):
+    """Print the PDF of a pending archive from its frozen copy; None when there is nothing to print.
+
+    Idempotent: an archive already printed (or gone) is left as it is, and the frozen copy is only read.
+    No transaction is held while printing (seconds: SQLite would block every writer); the PDF is attached only
+    if the archive is still pending then, so two concurrent runs keep one file. Inside the transmission's own
+    transaction (immediate backend) a failure raises and the caller deletes the file. `printer` turns the
+    copy into PDF bytes: `print_pdf`, looked up at each call so that tests may replace this slow step.
+    """
+    related = ("copie", "transition", "rapport__caisse", "rapport__exercice")
+    archive = ArchivePDF.objects.select_related(*related).filter(pk=archive_id, fichier="").first()
+    if archive is None:
+        return None
+    pdf = (printer or print_pdf)(figee_of(archive))
+    archive.fichier.save(archive_filename(archive.rapport, archive.numero), ContentFile(pdf), save=False)
+    archive.sha256, archive.taille, archive.imprime_le = hashlib.sha256(pdf).hexdigest(), len(pdf), timezone.now()
     try:
-        archive.save()
-        archive.copie = CopieFigee.objects.create(
-            archive=archive, document=figee.document, corps_html=figee.corps_html, reconstituee=reconstituee
+        attached = ArchivePDF.objects.filter(pk=archive.pk, fichier="").update(
+            fichier=archive.fichier.name, sha256=archive.sha256, taille=archive.taille, imprime_le=archive.imprime_le
         )
     except Exception:
         archive.fichier.delete(save=False)
         raise
+    if not attached:
+        # Another run printed it meanwhile: its file is the archive.
+        archive.fichier.delete(save=False)
+        return None
     return archive
 
 
 def freeze(rapport, transition, printer=None, reconstituee=False):
-    """Render and store the copy of `transition`, a transmission of `rapport` (whose state is now transmis).
+    """`figer` then `imprimer` at once (the demo's past reports, transmissions older than the copies).
 
-    `printer` turns the rendered copy into PDF bytes: `print_pdf`, looked up at each call so that tests may
-    replace this slow step. The caller's transaction holds the report's row lock; if it fails afterwards, the
-    caller deletes the returned archive's file.
+    The caller's transaction holds the report's row lock; if it fails afterwards, the caller deletes the
+    returned archive's file.
     """
-    numero = next_numero(rapport)
-    figee = snapshot(rapport, numero, transition.date)
-    return store(rapport, transition, numero, figee, (printer or print_pdf)(figee), reconstituee)
+    archive = figer(rapport, transition, reconstituee)
+    return imprimer(archive.pk, printer) or archive
 
 
 def _copie_of(transition):
@@ -173,12 +229,20 @@ def _complete(rapport):
         raise
 
 
+def open_archive(archive):
+    """The archived PDF's file, open for reading; PdfEnPreparation while its printing task has not run."""
+    if archive.en_preparation:
+        raise PdfEnPreparation
+    return archive.fichier.open("rb")
+
+
 def served_pdf(rapport):
-    """The report's PDF: the archived one while it is transmis or validé, else the live one."""
+    """The report's PDF: the archived one while it is transmis or validé (PdfEnPreparation until it is printed),
+    else the live one."""
     copie = frozen_copy(rapport)
     if copie is None:
         return render_pdf(rapport)
-    with copie.archive.fichier.open("rb") as handle:
+    with open_archive(copie.archive) as handle:
         return handle.read()
 
 

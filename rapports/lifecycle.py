@@ -2,9 +2,11 @@
 
 brouillon → transmis → validé; transmis → renvoyé (motif) → transmis; validé → brouillon (rouvrir, admin, motif).
 The rules are plain functions of (action, role, state); `perform` applies one transition atomically:
-row lock, checks, state change, Transition record, frozen copy (rapports.freeze: document, body and PDF/A-3b),
-e-mails after commit. The checks of a transmission are every rule of caisses.checks and the variations from N−1
-that the region has not explained yet (rapports.variations): each of them blocks.
+row lock, checks, state change, Transition record, frozen copy (rapports.freeze: document and body), its
+PDF/A-3b printed by a task (rapports.taches: inside the transaction with the immediate backend, after commit by a
+worker otherwise), e-mails after commit (a task too). The checks of a transmission are every rule of
+caisses.checks and the variations from N−1 that the region has not explained yet (rapports.variations): each of
+them blocks.
 """
 
 import logging
@@ -17,7 +19,7 @@ from caisses.checks import validate_rapport
 from caisses.models import Membership, RapportAnnuel
 from caisses.scoping import membership_of, role_of
 
-from . import freeze, variations
+from . import freeze, taches, variations
 from .models import Transition
 
 logger = logging.getLogger(__name__)
@@ -154,7 +156,7 @@ def perform(user, rapport, action, motif="", avertissements=()):
     """Apply `action` to the report as `user`; return the Transition.
 
     Raises PermissionDenied (role), EtatIncompatible (state) or TransitionRefusee (motif, validation);
-    whatever fails — the PDF rendering included — nothing is changed.
+    whatever fails — the PDF rendering included when it runs at once — nothing is changed.
     """
     require_action(user, rapport, action)
     regle = REGLES[action]
@@ -195,7 +197,9 @@ def perform(user, rapport, action, motif="", avertissements=()):
             )
             if action == Action.TRANSMETTRE:
                 # Rendered once the state is "transmis", so the official copy carries no draft mark.
-                stored.append(freeze.freeze(locked, transition, printer=_render_pdf))
+                archive = freeze.figer(locked, transition)
+                stored.append(archive)
+                taches.imprimer_apres_transmission(archive)
             transaction.on_commit(lambda: _notify(transition))
     except BaseException:
         for archive in stored:

@@ -62,15 +62,20 @@ def archive_path(archive, filename):
 
 
 class ArchivePDF(models.Model):
-    """The PDF as transmitted, stored unchanged with its hash: the official copy."""
+    """The PDF as transmitted, stored unchanged with its hash: the official copy.
+
+    Created with its frozen copy at the transmission; the PDF is printed from that copy by a task
+    (rapports.taches): until then the archive is « en préparation », with no file, hash or size.
+    """
 
     rapport = models.ForeignKey(RapportAnnuel, on_delete=models.CASCADE, related_name="archives")
     transition = models.OneToOneField(Transition, on_delete=models.PROTECT, related_name="archive")
     numero = models.PositiveIntegerField("n° de transmission")
-    fichier = models.FileField("fichier PDF", upload_to=archive_path)
-    sha256 = models.CharField("empreinte SHA-256", max_length=64)
-    taille = models.PositiveIntegerField("taille (octets)")
+    fichier = models.FileField("fichier PDF", upload_to=archive_path, blank=True)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64, blank=True)
+    taille = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
     cree_le = models.DateTimeField("créé le", default=timezone.now)
+    imprime_le = models.DateTimeField("PDF imprimé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "PDF archivé"
@@ -80,6 +85,10 @@ class ArchivePDF(models.Model):
 
     def __str__(self):
         return f"{self.rapport} — transmission n° {self.numero}"
+
+    @property
+    def en_preparation(self):
+        return not self.fichier
 
 
 class CopieFigee(models.Model):

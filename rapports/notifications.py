@@ -1,8 +1,7 @@
-"""E-mails sent at each transition of a report, to the people who must act on it."""
+"""E-mails sent at each transition of a report, to the people who must act on it (through a task: rapports.taches)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
 
@@ -10,6 +9,7 @@ from caisses.models import Membership
 from caisses.numbers import format_date
 
 from .models import Transition
+from .taches import envoyer_courriels
 
 Action = Transition.Action
 Role = Membership.Role
@@ -61,6 +61,7 @@ def message(transition, page_url):
 
 
 def notify_transition(transition):
+    """Queue the e-mails of a committed transition (sent at once with the immediate backend); their number."""
     to = recipients(transition)
     if not to:
         return 0
@@ -68,6 +69,5 @@ def notify_transition(transition):
     path = reverse("rapport_transmission", kwargs={"code": rapport.caisse.code, "annee": rapport.exercice.annee})
     page_url = f"{settings.SITE_URL}{path}"
     subject = SUBJECTS[transition.action].format(code=rapport.caisse.code, annee=rapport.exercice.annee)
-    body = message(transition, page_url)
-    # One message per person: recipients of different regions do not see each other's addresses.
-    return send_mass_mail(tuple((subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in to))
+    envoyer_courriels.enqueue(subject, message(transition, page_url), to)
+    return len(to)

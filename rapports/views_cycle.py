@@ -19,13 +19,14 @@ from . import diff, freeze, lifecycle, queries, variations
 from .audit import section_code, section_history, section_slug
 from .forms_cycle import CommentaireForm, MotifForm
 from .models import ArchivePDF, Commentaire, Transition
+from .views_rapport import pdf_en_preparation
 
 Action = Transition.Action
 
 # What the page says after the redirect, naming the report (and the transmission's number, the PDF archived).
 SUCCES = {
-    Action.TRANSMETTRE: "Rapport {nom} transmis à la caisse nationale (transmission n° {numero}) ; le PDF transmis "
-    "est archivé.",
+    Action.TRANSMETTRE: "Rapport {nom} transmis à la caisse nationale (transmission n° {numero}) ; le rapport "
+    "transmis est figé et son PDF archivé.",
     Action.RENVOYER: "Rapport {nom} renvoyé à la région pour correction ; elle voit le motif sur sa page d'accueil.",
     Action.VALIDER: "Rapport {nom} validé (transmission n° {numero}).",
     Action.ROUVRIR: "Rapport {nom} rouvert : il est de nouveau en brouillon.",
@@ -125,8 +126,12 @@ rouvrir = _transition_view(Action.ROUVRIR)
 def archive(request, code, annee, numero):
     rapport = get_rapport(request.user, code, annee)
     archive = get_object_or_404(ArchivePDF, rapport_id=rapport.pk, numero=numero)
+    try:
+        handle = freeze.open_archive(archive)
+    except freeze.PdfEnPreparation as pending:
+        return pdf_en_preparation(request, rapport, pending)
     return FileResponse(
-        archive.fichier.open("rb"),
+        handle,
         as_attachment=True,
         filename=freeze.archive_filename(rapport, archive.numero),
         content_type="application/pdf",

@@ -9,9 +9,12 @@ from caisses.scoping import get_rapport
 
 from . import peers
 from .chiffres_cles import couverture
-from .freeze import frozen_copy, served_pdf
+from .freeze import PdfEnPreparation, frozen_copy, served_pdf
 from .pdf import TEMPLATE, corps_brouillon, pdf_filename
 from .report import RAPPORT_RELATED
+
+# How long a browser or a script waits before asking again for a PDF being printed (a few seconds of work).
+RETRY_AFTER_SECONDS = 10
 
 
 @login_required
@@ -40,6 +43,18 @@ def rapport_detail(request, code, annee):
 @login_required
 def rapport_pdf(request, code, annee):
     rapport = get_rapport(request.user, code, annee, select_related=RAPPORT_RELATED)
-    response = HttpResponse(served_pdf(rapport), content_type="application/pdf")
+    try:
+        pdf = served_pdf(rapport)
+    except PdfEnPreparation as pending:
+        return pdf_en_preparation(request, rapport, pending)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(rapport)}"'
+    return response
+
+
+def pdf_en_preparation(request, rapport, pending):
+    """503 while a transmitted report's PDF is being printed: said in French, never another PDF in its place."""
+    context = {"rapport": rapport, "message": str(pending), "delai": RETRY_AFTER_SECONDS}
+    response = render(request, "rapports/pdf_en_preparation.html", context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -248,7 +248,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background work through Django's tasks API (django-tasks backport): TASKS_BACKEND=immediate runs each task
 # at once in the request (make run, tests); database queues it in the base for `manage.py db_worker`; redis
-# queues it in Redis (REDIS_URL) for `manage.py rqworker default` on as many machines as needed (README).
+# queues it in Redis (REDIS_URL) for `manage.py rqworker --job-class django_tasks_rq.Job default` on as
+# many machines as needed (README).
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").strip()
 _TASK_BACKENDS = {

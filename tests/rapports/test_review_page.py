@@ -45,7 +45,8 @@ def test_review_page_from_first_transmission_to_validation(org, client_for, chec
     assert 'data-confirmer="Transmettre le rapport CARSAT-T1 2025 à la caisse nationale ?' in page
     response = post(responsable, "rapport_transmettre", org)
     assert messages_of(response) == [
-        "Rapport CARSAT-T1 2025 transmis à la caisse nationale (transmission n° 1) ; le PDF transmis est archivé."
+        "Rapport CARSAT-T1 2025 transmis à la caisse nationale (transmission n° 1) ; "
+        "le rapport transmis est figé et son PDF archivé."
     ]
 
     page = relecteur.get(url("rapport_transmission", org)).content.decode()
