@@ -25,6 +25,7 @@ from rapports.models import ArchivePDF, CopieFigee
 
 Etat = RapportAnnuel.Etat
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+REDIS_CLAIM = "rapports-tests:base-reservee"
 WORKER_TIMEOUT = 120  # seconds: Django's start and WeasyPrint on a machine shared by several test runs
 
 
@@ -328,17 +329,26 @@ def test_a_transmission_printed_by_the_database_worker(pdf_cache_dir, monkeypatc
 
 
 def redis_url():
-    """A database of the local Redis of its own (by process id), so that concurrent runs do not share jobs."""
+    """A database of the local Redis claimed for this run (a key set only if absent, expiring), so that two runs
+    at once (CI runs SQLite and PostgreSQL side by side) never share a queue."""
     import redis
 
-    url = f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        for db in range(1, 16):
+            url = f"redis://127.0.0.1:6379/{db}"
+            if redis.Redis.from_url(url, socket_connect_timeout=1).set(REDIS_CLAIM, os.getpid(), nx=True, ex=300):
+                return url
     except redis.exceptions.ConnectionError:
         if os.environ.get("CI") == "true":
             pytest.fail("Redis ne répond pas sur 127.0.0.1:6379 : la CI doit y faire passer une archive.")
         pytest.skip("Redis ne répond pas sur 127.0.0.1:6379 : test du worker Redis sauté.")
-    return url
+    pytest.fail("Aucune base Redis libre (1 à 15) : d'autres suites tournent-elles en même temps ?")
+
+
+def release_redis(url):
+    import redis
+
+    redis.Redis.from_url(url, socket_connect_timeout=1).delete(REDIS_CLAIM)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -359,4 +369,5 @@ def test_a_transmission_printed_by_the_redis_worker(pdf_cache_dir, monkeypatch, 
         wait_until_printed(archive, worker, log)
     finally:
         stop(worker)
+        release_redis(url)
     check_printed(archive)
