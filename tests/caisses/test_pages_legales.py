@@ -43,7 +43,7 @@ def test_the_declaration_is_in_rgaa_form(client):
     assert "axe-core 4.12.1" in html
 
 
-@override_settings(DEFAULT_FROM_EMAIL="service-social@example.org")
+@override_settings(CONTACT_EMAIL="service-social@example.org")
 def test_the_contact_is_the_configured_address(client):
     for name in PAGES:
         html = client.get(reverse(name)).content.decode()
