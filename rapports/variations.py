@@ -58,6 +58,8 @@ PARTIE_UN = (
     ("jours_absence", "Jours d'absence", "I.1", "jours_absence", 1, "nombre_absences"),
 )
 CLES_PARTIE_UN = tuple(PARTIE1 + cle for cle, *_rest in PARTIE_UN)
+# The sections whose entry page holds figures a threshold applies to; there the block of findings takes the texts.
+SECTIONS_DES_CHIFFRES = ("I.1", "I.3", "II.1")
 
 
 @dataclass(frozen=True)

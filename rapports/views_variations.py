@@ -5,7 +5,6 @@ the report is brouillon or renvoyé in an open exercice; the relecteur and every
 through the write guard (caisses.guard.save_section) under its own section version, « variations ».
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -13,39 +12,12 @@ from django.shortcuts import redirect, render
 from caisses.checks import entry_url
 from caisses.contract import contract_for
 from caisses.guard import ConflitDeVersion, save_section, section_version
-from caisses.limits import TEXTE
 from caisses.saisie import saisie_context
 
 from . import variations
+from .forms_variations import ExplicationsForm, field_name
 
 SECTION = variations.SECTION
-
-
-def field_name(cle):
-    return "explication-" + cle.replace(":", "-")
-
-
-class ExplicationsForm(forms.Form):
-    """One text per finding; a field the page did not show (a tampered or stale name) is never read."""
-
-    def __init__(self, found, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for variation in found:
-            self.fields[field_name(variation.cle)] = forms.CharField(
-                label=f"Explication — {variation.chiffre.libelle}",
-                required=False,
-                max_length=TEXTE,
-                initial=variation.explication,
-                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-                error_messages={
-                    "max_length": f"L'explication ne peut pas dépasser {TEXTE} caractères "
-                    "(%(show_value)d saisis) : raccourcissez-la."
-                },
-            )
-
-    def textes(self, found):
-        """{cle: text} of the findings, as typed (stripped)."""
-        return {v.cle: self.cleaned_data.get(field_name(v.cle), "").strip() for v in found}
 
 
 def _lien(rapport, variation):
@@ -56,11 +28,26 @@ def _lien(rapport, variation):
     return url
 
 
+def _suite(found, textes, section):
+    restantes = sum(1 for v in found if not textes.get(v.cle, v.explication))
+    if not restantes:
+        where = f"de la section {section}" if section else "signalées"
+        return f" Toutes les variations {where} sont expliquées."
+    return f" Il reste {restantes} variation{'s' if restantes > 1 else ''} à expliquer."
+
+
 @login_required
 def explications(request, code, annee):
+    """The whole page; a POST naming a `section` (the block of an entry page) reads and writes that section's
+    findings only and goes back to that page, so that the other sections' texts are never touched."""
     contract = contract_for(request, code, annee)
     rapport = contract.rapport
     found = variations.variations_du_rapport(rapport)
+    section = request.POST.get("section", "") if request.method == "POST" else ""
+    if section in variations.SECTIONS_DES_CHIFFRES:
+        found = [v for v in found if variations.section_of(v.cle) == section]
+    else:
+        section = ""
     form = ExplicationsForm(found)
     conflit, status = None, 200
     if request.method == "POST":
@@ -77,14 +64,10 @@ def explications(request, code, annee):
             except ConflitDeVersion as conflict:  # VersionInvalide included: what was typed stays on the page
                 conflit, status = conflict, conflict.status
             else:
-                restantes = sum(1 for texte in textes.values() if not texte)
-                suite = (
-                    f" Il reste {restantes} variation{'s' if restantes > 1 else ''} à expliquer."
-                    if restantes
-                    else " Toutes les variations signalées sont expliquées."
-                )
+                suite = _suite(found, textes, section)
                 messages.success(request, "Les explications des variations sont enregistrées." + suite)
-                return redirect(request.path)
+                back = entry_url(rapport, section) if section else ""
+                return redirect(f"{back}#variations-section" if back else request.path)
     version = conflit.current_version if conflit else section_version(rapport, SECTION)
     lignes = [
         {"variation": v, "champ": form[field_name(v.cle)], "ancre": variations.ancre(v.cle), "lien": _lien(rapport, v)}
@@ -97,6 +80,7 @@ def explications(request, code, annee):
         conflit=conflit,
         form=form,
         lignes=lignes,
+        section_des_chiffres=section,
         modifiable=contract.editable,
         a_expliquer=sum(1 for v in found if not v.expliquee),
         annee_n1=rapport.exercice.annee - 1,

@@ -4,9 +4,10 @@
    save button (a submit button marked data-enregistrer, named/valued « enregistrer », or labelled
    « Enregistrer… »), so that the entry pages need no markup of their own. Typing, choosing or pasting in one
    makes the page "modified"; submitting it clears that (the answer says what was saved or refused); submitting
-   another form (« Se déconnecter ») asks first. A page answering a refused save (data-garde-modifie on the
-   form, or an error message) shows typed figures that are not saved: it starts "modified", and so does the page
-   a form sent by another button than its save brings back (« Aperçu »: a flag per page in sessionStorage).
+   another form (« Se déconnecter », or a guarded form while another one was typed in) asks first. A page
+   answering a refused save (data-garde-modifie on the form, or an error message) shows typed figures that are
+   not saved: it starts "modified", and so does the page a form sent by another button than its save brings
+   back (« Aperçu »: a flag per page in sessionStorage).
    While modified, leaving by a link asks confirm() in French; leaving otherwise (address bar, back, closing the
    tab) asks the browser's own confirmation. */
 (function () {
@@ -34,11 +35,20 @@
 
   var modified = false;
   var leaving = false;
+  // The forms typed into: saving one form of the page (the explanations of the variations) leaves what was typed
+  // in another (the grid) behind, so that save asks first too.
+  var typedIn = [];
 
   function markModified(event) {
     var field = event.target;
     if (field && field.type === "hidden") return;
     modified = true;
+    var form = field && field.form;
+    if (form && typedIn.indexOf(form) === -1) typedIn.push(form);
+  }
+
+  function typedInOther(form) {
+    return typedIn.some(function (other) { return other !== form; });
   }
 
   // A form sent by another button than its save (« Aperçu ») comes back with the typed text still unsaved.
@@ -55,13 +65,17 @@
     form.addEventListener("paste", markModified);
   });
   if (main.querySelector(".messages .alert-danger")) modified = true;
+  var startsModified = modified;
 
   // Submitting any form leaves the page on purpose; the answer tells what was kept. Listened to last (window,
   // bubbling), so that a form another script stopped (a confirmation declined) keeps the page modified.
   window.addEventListener("submit", function (event) {
     if (event.defaultPrevented) return;
     // Another form (« Se déconnecter », a comment's « traité ») would drop what was typed here.
-    if (modified && forms.indexOf(event.target) === -1 && !window.confirm(MESSAGE)) {
+    // A side form (data-garde-annexe: the explanations of the variations) never holds what a refused save sent back.
+    var annexe = event.target.hasAttribute("data-garde-annexe") && startsModified;
+    var other = forms.indexOf(event.target) === -1 || typedInOther(event.target) || annexe;
+    if (modified && other && !window.confirm(MESSAGE)) {
       event.preventDefault();
       return;
     }

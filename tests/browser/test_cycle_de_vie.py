@@ -68,7 +68,7 @@ def test_whole_life_of_a_report(demo, page):
     page.goto(f"{page.base_url}{REPORT}/saisie/II-1/")
     cell = page.locator("#cellule-CPAM-44-publics_precarite")
     cell.fill("321")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_load_state()
     assert page.locator("#cellule-CPAM-44-publics_precarite").input_value().replace("\u202f", "") in ("321", "321,00")
     page.goto(f"{page.base_url}{REPORT}/transmission/")
