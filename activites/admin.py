@@ -57,6 +57,7 @@ class IndicateurAdmin(admin.ModelAdmin):
         ("Période d'utilisation", {"fields": ["actif_depuis", "actif_jusqu_a"]}),
         ("Définition", {"fields": ["definition"]}),
         ("Variations à expliquer", {"fields": ["seuil_relatif", "seuil_absolu"], "description": SEUILS_AIDE}),
+        ("Paragraphe proposé (II.1)", {"fields": ["phrase_aucun", "phrase_un", "phrase_plusieurs"]}),
     ]
 
 

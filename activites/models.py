@@ -22,6 +22,8 @@ from caisses.limits import (
 )
 from caisses.models import Caisse, RapportAnnuel, Site
 
+from .redaction import CHAMPS_PHRASE, PHRASE_AIDE, valider_phrase
+
 # Exercices a catalogue line may be bounded by (actif depuis / jusqu'à).
 PREMIER_EXERCICE, DERNIER_EXERCICE = 1970, 2100
 
@@ -63,6 +65,12 @@ class GroupeIndicateurs(models.Model):
 
     def __str__(self):
         return self.libelle
+
+
+def phrase_field(verbose_name):
+    return models.CharField(
+        verbose_name, max_length=300, blank=True, default="", validators=[valider_phrase], help_text=PHRASE_AIDE
+    )
 
 
 class IndicateurQuerySet(models.QuerySet):
@@ -149,6 +157,10 @@ class Indicateur(models.Model):
         default=30,
         help_text="Écart minimum, dans l'unité de l'indicateur, pour qu'une variation demande une explication.",
     )
+    # The sentences of the drafted paragraph (activites.redaction) for an indicator the code has none for.
+    phrase_aucun = phrase_field("phrase si le chiffre est 0")
+    phrase_un = phrase_field("phrase si le chiffre est 1")
+    phrase_plusieurs = phrase_field("phrase si le chiffre est 2 ou plus")
 
     objects = IndicateurQuerySet.as_manager()
 
@@ -183,6 +195,11 @@ class Indicateur(models.Model):
             errors["poids"] = "Une moyenne pondérée a besoin d'une donnée de pondération."
         if self.actif_depuis and self.actif_jusqu_a and self.actif_jusqu_a < self.actif_depuis:
             errors["actif_jusqu_a"] = "L'exercice de fin précède l'exercice de début."
+        phrases = [getattr(self, name).strip() for name in CHAMPS_PHRASE]
+        if any(phrases) and not all(phrases):
+            for name, phrase in zip(CHAMPS_PHRASE, phrases, strict=True):
+                if not phrase:
+                    errors[name] = "Écrivez les trois phrases (0, 1, 2 ou plus), ou aucune."
         if errors:
             raise ValidationError(errors)
 

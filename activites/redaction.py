@@ -6,11 +6,16 @@ figure: none (« aucune personne n'a été aidée… »), one (below 2: « 1 per
 (« 14 583 personnes ont été aidées… »). `{n}` is the figure in French format (caisses.numbers), `{v}` its
 variation from N−1 (« (−0,7 %) », « (+1,2 pt) » for a rate) when the N−1 report has that figure. A figure that
 details another one (« dont 12 893 individuellement ») joins its sentence when that one is written. An
-indicator without a template reads « <libellé> : <valeur> <unité> ». A missing figure writes nothing.
+indicator without a template in the code takes the three sentences its administrator wrote in the catalogue
+(Indicateur.phrase_aucun / phrase_un / phrase_plusieurs, `{n}` and `{v}` only), else it reads « <libellé> :
+<valeur> <unité> ». A missing figure writes nothing.
 """
 
-from dataclasses import dataclass
+import string
+from dataclasses import dataclass, replace
 from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 
 from caisses.numbers import NON_CALCULABLE, format_pourcent, format_saisi, format_variation, kind_of
 
@@ -232,6 +237,53 @@ MODELES = {
     ),
 }
 _RANG = {code: rang for rang, code in enumerate(MODELES)}
+CHAMPS_PHRASE = ("phrase_aucun", "phrase_un", "phrase_plusieurs")
+PHRASE_AIDE = (
+    "Phrase du paragraphe proposé pour II.1, en minuscule et sans point final : {n} est le chiffre (format "
+    "français), {v} sa variation depuis N−1 entre parenthèses (vide sans N−1). Par exemple « {n} ateliers "
+    "numériques ont été animés{v} ». Les trois formes (aucun, un, plusieurs) ou aucune."
+)
+
+
+def valider_phrase(texte):
+    """A catalogue sentence may hold {n} and {v} only: str.format would read anything else (an attribute, an
+    index) from the figure."""
+    try:
+        parts = list(string.Formatter().parse(texte))
+    except ValueError as error:
+        raise ValidationError(
+            "Accolade isolée : écrivez {n} pour le chiffre et {v} pour sa variation, sans autre accolade."
+        ) from error
+    for _literal, name, spec, conversion in parts:
+        if name is not None and (name not in ("n", "v") or spec or conversion):
+            raise ValidationError(
+                f"« {{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} » n'est pas "
+                "reconnu : seuls {n} (le chiffre) et {v} (sa variation) sont permis."
+            )
+
+
+def modeles_du_catalogue(indicateurs):
+    """{code: Modele} of the indicators whose administrator wrote their three sentences; a default indicator keeps
+    how its figure details another one. A sentence stored by a path that skipped validation is left out."""
+    result = {}
+    for indicateur in indicateurs:
+        formes = tuple((getattr(indicateur, champ, "") or "").strip() for champ in CHAMPS_PHRASE)
+        if not all(formes):
+            continue
+        try:
+            for forme in formes:
+                valider_phrase(forme)
+        except ValidationError:
+            continue
+        aucun, un, plusieurs = formes
+        base = MODELES.get(indicateur.code)
+        if base is None:
+            result[indicateur.code] = Modele(aucun, un, plusieurs)
+        else:
+            result[indicateur.code] = replace(base, aucun=aucun, un=un, plusieurs=plusieurs)
+    return result
+
+
 # Units that end with an s in the singular too.
 INVARIABLES = ("fois", "mois", "cas", "jours-homme")
 
@@ -292,8 +344,10 @@ def _majuscule(texte):
     return texte[:1].upper() + texte[1:]
 
 
-def paragraphe(annee, chiffres, avec_n1):
-    """The paragraph of one group from its region totals [Chiffre], or "" when none of them is known."""
+def paragraphe(annee, chiffres, avec_n1, catalogue=None):
+    """The paragraph of one group from its region totals [Chiffre], or "" when none of them is known.
+    `catalogue`: the administrator's sentences (modeles_du_catalogue), before the code's."""
+    modeles = {**MODELES, **(catalogue or {})}
     known = sorted(
         (c for c in chiffres if c.n is not None),
         key=lambda c: (_RANG.get(c.spec.code, len(_RANG)),),
@@ -303,7 +357,7 @@ def paragraphe(annee, chiffres, avec_n1):
     for chiffre in known:
         code = chiffre.spec.code
         v, n = _variation(chiffre, avec_n1), _nombre(chiffre)
-        modele = MODELES.get(code)
+        modele = modeles.get(code)
         if modele is None:
             phrases.append([code, _generique(chiffre, v), [], True, True])
             continue
@@ -325,12 +379,14 @@ def paragraphe(annee, chiffres, avec_n1):
     return " ".join(textes)
 
 
-def paragraphes(annee, tableaux):
-    """[Paragraphe] of the II.1 grid's tables (activites.grid.Tableau): their totals' cells, N and N−1."""
+def paragraphes(annee, tableaux, indicateurs=()):
+    """[Paragraphe] of the II.1 grid's tables (activites.grid.Tableau): their totals' cells, N and N−1;
+    `indicateurs`: the exercice's catalogue, for the sentences its administrator wrote."""
+    catalogue = modeles_du_catalogue(indicateurs)
     result = []
     for tableau in tableaux:
         chiffres = [Chiffre(cell.spec, cell.valeur, cell.n1) for cell in tableau.totaux]
-        texte = paragraphe(annee, chiffres, tableau.avec_n1)
+        texte = paragraphe(annee, chiffres, tableau.avec_n1, catalogue)
         if texte:
             result.append(Paragraphe(tableau.code, tableau.libelle, texte))
     return result

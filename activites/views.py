@@ -113,7 +113,9 @@ def saisie_ii1(request, code, annee):
     signalements = grille.signalements()
     tableaux = grille.tableaux(signalements)
     # Only for who may write the narrative it is meant for; from the grid's own totals (no query).
-    propositions = redaction.paragraphes(rapport.exercice.annee, tableaux) if contract.region_editable else []
+    propositions = (
+        redaction.paragraphes(rapport.exercice.annee, tableaux, grille.indicateurs) if contract.region_editable else []
+    )
     return _render(
         request,
         contract,

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from activites.aggregation import Spec, aggregate
 from activites.models import GroupeIndicateurs, Indicateur, PartieDeux, Valeur
-from activites.redaction import Chiffre, paragraphe, unite_accordee
+from activites.redaction import Chiffre, modeles_du_catalogue, paragraphe, unite_accordee, valider_phrase
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NB = "\u00a0"
@@ -215,3 +215,115 @@ def test_no_extra_query(org, client_for, figures):
     with mock.patch("activites.redaction.paragraphes", return_value=[]):
         without = count()
     assert count() == without
+
+
+# An indicator the code has no sentence for: its administrator writes the three forms in the catalogue.
+ATELIERS = ("aucun atelier numérique n'a été animé{v}", "{n} atelier numérique a été animé{v}")
+ATELIERS_PLUSIEURS = "{n} ateliers numériques ont été animés{v}"
+
+
+def test_the_catalogues_sentences_agree_with_the_figure():
+    essai = Indicateur(
+        code="essai", phrase_aucun=ATELIERS[0], phrase_un=ATELIERS[1], phrase_plusieurs=ATELIERS_PLUSIEURS
+    )
+    catalogue = modeles_du_catalogue([essai])
+
+    def phrase(n, n1=None):
+        chiffre = Chiffre(spec("essai", "ateliers", libelle="Ateliers numériques"), D(n), None if n1 is None else D(n1))
+        return paragraphe(2025, [chiffre], avec_n1=True, catalogue=catalogue)
+
+    assert phrase(0) == "En 2025, aucun atelier numérique n'a été animé."
+    assert phrase(1) == "En 2025, 1 atelier numérique a été animé."
+    assert phrase(1250, 1000) == f"En 2025, 1{NB}250 ateliers numériques ont été animés (+25,0{NB}%)."
+    # Without the catalogue's sentences, the generic one.
+    assert paragraphe(2025, [Chiffre(spec("essai", "ateliers", libelle="Ateliers"), D(3))], True) == (
+        "Exercice 2025. Ateliers : 3 ateliers."
+    )
+
+
+def test_the_catalogue_may_reword_a_default_indicator_and_keeps_its_detail():
+    collectif = Indicateur(
+        code="personnes_aidees_collectif",
+        phrase_aucun="aucun groupe n'a été réuni{v}",
+        phrase_un="{n} personne a participé à un groupe{v}",
+        phrase_plusieurs="{n} personnes ont participé à un groupe{v}",
+    )
+    catalogue = modeles_du_catalogue([collectif])
+    seul = paragraphe(2025, [Chiffre(spec("personnes_aidees_collectif"), D(40))], False, catalogue)
+    assert seul == "En 2025, 40 personnes ont participé à un groupe."
+    avec_total = paragraphe(
+        2025, [Chiffre(total(), D(100)), Chiffre(spec("personnes_aidees_collectif"), D(40))], False, catalogue
+    )
+    assert avec_total == "En 2025, le service social a aidé 100 personnes, dont 40 collectivement."
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["{n.__class__}", "{0}", "{}", "{n!r}", "{n:>30}", "{valeur}", "accolade { seule", "fermante } seule", "{v[0]}"],
+)
+def test_a_sentence_holds_n_and_v_only(phrase):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        valider_phrase(phrase)
+    # Stored by a path that skipped validation, it is never formatted: the generic sentence instead.
+    hostile = Indicateur(code="essai", phrase_aucun=phrase, phrase_un=phrase, phrase_plusieurs=phrase)
+    assert modeles_du_catalogue([hostile]) == {}
+
+
+def test_the_three_sentences_or_none(db):
+    groupe = GroupeIndicateurs.objects.create(code="essai", libelle="Essai", ordre=999)
+    indicateur = Indicateur(code="essai", libelle="Essai", groupe=groupe, phrase_un="{n} atelier{v}")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        indicateur.full_clean()
+    assert set(refused.value.message_dict) == {"phrase_aucun", "phrase_plusieurs"}
+    assert refused.value.message_dict["phrase_aucun"] == ["Écrivez les trois phrases (0, 1, 2 ou plus), ou aucune."]
+
+
+def test_the_admin_refuses_a_hostile_sentence_in_french(admin_client, db):
+    groupe = GroupeIndicateurs.objects.create(code="essai", libelle="Essai", ordre=999)
+    indicateur = Indicateur.objects.create(code="essai", libelle="Essai", groupe=groupe)
+    url = reverse("admin:activites_indicateur_change", args=[indicateur.pk])
+    form = {
+        "code": "essai",
+        "libelle": "Essai",
+        "groupe": groupe.pk,
+        "ordre": 0,
+        "unite_mesure": "ateliers",
+        "decimales": 0,
+        "nature": "donnee",
+        "agregation": "somme",
+        "definition": "",
+        "seuil_relatif": "20",
+        "seuil_absolu": "30",
+        "phrase_aucun": "aucun atelier{v}",
+        "phrase_un": "{n.__class__.__init__}",
+        "phrase_plusieurs": "{n} ateliers{v}",
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert "« {n.__class__.__init__} » n&#x27;est pas reconnu" in response.content.decode()
+    indicateur.refresh_from_db()
+    assert indicateur.phrase_un == ""
+    form["phrase_un"] = "{n} atelier{v}"
+    assert admin_client.post(url, form).status_code == 302
+    indicateur.refresh_from_db()
+    assert (indicateur.phrase_aucun, indicateur.phrase_un) == ("aucun atelier{v}", "{n} atelier{v}")
+
+
+def test_the_page_writes_the_catalogues_sentence(org, client_for, rapport):
+    groupe = GroupeIndicateurs.objects.create(code="essai", libelle="Ateliers", ordre=999)
+    indicateur = Indicateur.objects.create(
+        code="essai",
+        libelle="Ateliers numériques",
+        groupe=groupe,
+        unite_mesure="ateliers",
+        phrase_aucun=ATELIERS[0],
+        phrase_un=ATELIERS[1],
+        phrase_plusieurs=ATELIERS_PLUSIEURS,
+    )
+    Valeur.objects.create(rapport=rapport, indicateur=indicateur, caisse=org.cpams[0], valeur=D(12))
+    text = html.unescape(client_for(org.user("responsable")).get(url(org)).content.decode())
+    assert '<p class="mb-2" id="redaction-essai">En 2025, 12 ateliers numériques ont été animés.</p>' in text
