@@ -35,5 +35,6 @@ def variations_de_la_section(context):
         "url": url,
         "section": section.code,
         "modifiable": modifiable,
+        "a_expliquer": sum(1 for v in found if not v.expliquee),
         "version": section_version(rapport, variations.SECTION) if modifiable else None,
     }

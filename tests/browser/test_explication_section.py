@@ -65,3 +65,24 @@ def test_figures_typed_in_the_grid_are_not_dropped_silently(ii1, page):
     assert asked == ["Des valeurs saisies ne sont pas enregistrées. Quitter la page quand même ?"]
     assert page.locator(f"#cellule-{org.cpams[0].code}-{CODE}").input_value() == "190"
     assert not ExplicationVariation.objects.exists()
+
+
+def test_a_folded_list_opens_at_the_figure_the_grid_points_to(ii1, page):
+    org, url = ii1
+    n = RapportAnnuel.objects.get(caisse=org.region, exercice=org.exercice)
+    n1 = RapportAnnuel.objects.get(caisse=org.region, exercice=org.previous_exercice)
+    for code in ("domaine_acces_soins", "domaine_maintien_emploi", "domaine_retour_emploi"):
+        indicateur = Indicateur.objects.get(code=code)
+        Valeur.objects.create(rapport=n1, indicateur=indicateur, caisse=org.cpams[0], valeur=D(100))
+        Valeur.objects.create(rapport=n, indicateur=indicateur, caisse=org.cpams[0], valeur=D(200))
+    page.goto(url + "?groupe=domaines")
+    textarea = page.locator("#id_explication-indicateur-domaine_retour_emploi")
+    assert not textarea.is_visible()  # folded: the grid comes first
+    page.locator('td[data-total-col="domaine_retour_emploi"] .marque-variation').click()
+    assert textarea.is_visible()
+    # The browser follows the link once the list is open: the text comes into view (waited for, not slept).
+    page.wait_for_function(
+        "() => { const r = document.querySelector('#id_explication-indicateur-domaine_retour_emploi')"
+        ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    )
+    assert_accessible(page)

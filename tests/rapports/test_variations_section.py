@@ -140,3 +140,17 @@ def test_sections_without_such_figures_show_nothing(org, client_for, rapport):  
     client = client_for(org.user("responsable"))
     for name in ("saisie_i2", "saisie_i1", "saisie_ii3"):
         assert box(client.get(entry(org, name)).content.decode()) == ""
+
+
+def test_a_long_list_is_folded_so_that_the_figures_come_first(org, client_for, rapport):  # noqa: F811
+    from activites.models import Indicateur, Valeur
+
+    n1 = RapportAnnuel.objects.get(caisse=org.region, exercice=org.previous_exercice)
+    for code in ("domaine_acces_soins", "domaine_maintien_emploi", "domaine_retour_emploi"):
+        indicateur = Indicateur.objects.get(code=code)
+        Valeur.objects.create(rapport=n1, indicateur=indicateur, valeur=100)
+        Valeur.objects.create(rapport=rapport, indicateur=indicateur, valeur=200)
+    html = box(client_for(org.user("responsable")).get(entry(org, "saisie_ii1")).content.decode())
+    assert '<details class="variations-details">' in html
+    assert "4 à expliquer sur 4 — ouvrir pour écrire les explications</summary>" in html
+    assert html.count("<textarea") == 4
