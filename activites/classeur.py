@@ -13,16 +13,25 @@ unzip to gigabytes), read in read-only mode and only over the rows and columns a
 import hashlib
 import io
 import json
-import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from caisses.classeurs import (  # noqa: F401 (shared with effectifs.classeur; kept here for II.1's callers)
+    CONTENT_TYPE,
+    ILLISIBLE,
+    MAX_BYTES,
+    MAX_UNZIPPED,
+    TROP_GROS,
+    ClasseurRefuse,
+    lire_cle,
+    ouvrir,
+    texte_de,
+)
 from caisses.numbers import format_nombre
 
 FEUILLE = "II.1"
@@ -31,12 +40,7 @@ FEUILLE_ORIGINE = "_origine"  # every figure as downloaded: a cell left as it wa
 TOUT = "region"  # the stamp's unit of the workbook of every unit of the region
 KEYS_ROW, HEADER_ROW, FIRST_ROW = 3, 4, 5
 FIRST_COL = 4  # D: the first unit's input column; A holds the code, B the label, C the unit of measure
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED = 40 * 1024 * 1024
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ILLISIBLE = "Le fichier envoyé n'est pas un classeur Excel (.xlsx) lisible : rien n'a été lu."
-TROP_GROS = "Le fichier envoyé dépasse {} Mo : rien n'a été lu. Envoyez le classeur téléchargé depuis cette page."
 SANS_CLE = (
     "Ce classeur n'a pas été téléchargé depuis cette page (sa feuille « II.1 » ou sa clé manque) : rien n'a été "
     "lu. Téléchargez le classeur de la page, puis saisissez-y vos chiffres."
@@ -45,12 +49,6 @@ FORMULE = "une formule n'est pas acceptée, saisissez un nombre"
 PAS_UN_NOMBRE = "saisissez un nombre (par exemple 1 234 ou 12,5)"
 SAISIE_FILL = PatternFill("solid", fgColor="FFFFFFFF")
 FIGE_FILL = PatternFill("solid", fgColor="FFEFEFEF")
-
-
-class ClasseurRefuse(Exception):
-    """The upload as a whole cannot be read: its French message, nothing was read."""
-
-    status = 400
 
 
 @dataclass(frozen=True)
@@ -220,27 +218,10 @@ def construire(cle, titre, lignes, colonnes, annee_n1):
     return out.getvalue()
 
 
-def _open(data):
-    if len(data) > MAX_BYTES:
-        raise ClasseurRefuse(TROP_GROS.format(MAX_BYTES // (1024 * 1024)))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-                raise ClasseurRefuse(TROP_GROS.format(MAX_BYTES // (1024 * 1024)))
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except ClasseurRefuse:
-        raise
-    except Exception as error:  # a hostile file may break the parser in any way
-        raise ClasseurRefuse(ILLISIBLE) from error
-
-
 def _cle(wb):
-    if FEUILLE not in wb.sheetnames or FEUILLE_CLE not in wb.sheetnames:
+    if FEUILLE not in wb.sheetnames:
         raise ClasseurRefuse(SANS_CLE)
-    values = {}
-    for row in wb[FEUILLE_CLE].iter_rows(min_row=1, max_row=10, max_col=2, values_only=True):
-        if row and isinstance(row[0], str):
-            values[row[0]] = row[1]
+    values = lire_cle(wb, FEUILLE_CLE, SANS_CLE)
     try:
         return Cle(
             str(values["region"]),
@@ -259,7 +240,7 @@ def lire(data, max_rows, max_cols):
     `max_rows`, `max_cols`: how far a genuine workbook of this report can reach; nothing beyond is read.
     Raises ClasseurRefuse when the file as a whole cannot be read.
     """
-    wb = _open(data)
+    wb = ouvrir(data)
     try:
         lecture = Lecture(_cle(wb))
         keys = {}
@@ -288,28 +269,6 @@ def lire(data, max_rows, max_cols):
         raise ClasseurRefuse(ILLISIBLE) from error
     finally:
         wb.close()
-
-
-def texte_de(value):
-    """A cell's value as the text the grid's parser reads (caisses.numbers.parse_nombre), or None if not a number.
-
-    Numbers are written unlocalised and in full (no exponent), so the bound, not the format, refuses a huge one.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float | Decimal):
-        try:
-            number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-        except InvalidOperation:
-            return None
-        if not number.is_finite():
-            return None
-        return format(number, "f")
-    if isinstance(value, str):
-        return value
-    return None  # a date, a time, an error value
 
 
 def position(coordinate):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_classeur
 
 urlpatterns = [
     path("I-1/", views.saisie_i1, name="saisie_i1"),
@@ -12,3 +12,10 @@ urlpatterns = [
     path("I-2/reprise/", views.reprise_i2, name="reprise_i2"),
     path("I-4/reprise/", views.reprise_i4, name="reprise_i4"),
 ]
+
+# « Travailler hors ligne »: the section's workbook (GET) and its upload for a preview (POST).
+for _n in "1234":
+    urlpatterns += [
+        path(f"I-{_n}/classeur/", getattr(views_classeur, f"classeur_i{_n}"), name=f"classeur_i{_n}"),
+        path(f"I-{_n}/classeur/envoi/", getattr(views_classeur, f"classeur_i{_n}_envoi"), name=f"classeur_i{_n}_envoi"),
+    ]

@@ -234,6 +234,23 @@ URL_CASES.update(
 )
 
 
+# The Part I workbooks: downloaded by whoever reads the page; sent by whoever may change the page (an agent: its
+# unit's rows of I.1 and I.2 only): without a file, 400. Cases in tests/effectifs/test_classeur.py.
+URL_CASES.update(
+    {
+        **{f"classeur_i{n}": Case(kwargs=rapport, expected=region_read()) for n in "1234"},
+        **{
+            f"classeur_i{n}_envoi": Case(
+                kwargs=rapport,
+                method="post",
+                expected=statuses(404, administrateur=400, responsable=400, agent=agent, relecteur=403),
+            )
+            for n, agent in (("1", 400), ("2", 400), ("3", 403), ("4", 403))
+        },
+    }
+)
+
+
 # The national view (issue 6): relecteurs and admins only; for everyone else the page does not exist (404).
 def national(org):
     return {"annee": org.exercice.annee}
