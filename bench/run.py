@@ -165,7 +165,8 @@ def main():
     print(f"(c) Requêtes SQL de la page HTML : petite région {small_queries}, grande région {large_queries}")
     print(f"    même nombre : {verdict(same)} ; ≤ 20 : {verdict(max(small_queries, large_queries) <= 20)}\n")
 
-    # (d) Every region's PDF with 2 processes (the cache is empty: a fresh MEDIA_ROOT).
+    # (d) Every region's PDF, one task each (the cache is empty: a fresh MEDIA_ROOT). With the default immediate
+    # backend they print one after another in this process; with database/redis workers, in parallel.
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-all-")}
         started = time.perf_counter()
@@ -179,7 +180,8 @@ def main():
         elapsed = time.perf_counter() - started
         count = len(list(Path(folder).glob("*.pdf")))
     print(
-        f"(d) rapport_pdf --all {annee} : {count} PDF en {elapsed:.1f} s avec 2 processus "
+        f"(d) rapport_pdf --all {annee} : {count} PDF en {elapsed:.1f} s (TASKS_BACKEND="
+        f"{os.environ.get('TASKS_BACKEND', 'immediate')}) "
         f"({elapsed / count:.2f} s par rapport)"
     )
 
