@@ -5,7 +5,7 @@ from caisses.guard import RapportVerrouilleAdminMixin
 from caisses.models import RapportAnnuel
 
 from .models import ArchivePDF, ExplicationVariation, SeuilVariationPartieUn
-from .taches import imprimer_archive
+from .taches import relancer_impressions
 from .variations import SECTION
 
 
@@ -65,9 +65,13 @@ class ArchivePDFAdmin(admin.ModelAdmin):
     @admin.action(description="Relancer l'impression des PDF en préparation")
     def relancer_impression(self, request, queryset):
         pending = list(queryset.filter(fichier="").values_list("pk", flat=True))
-        for pk in pending:
-            imprimer_archive.enqueue(pk)
-        self.message_user(request, f"Impressions relancées : {len(pending)}.", messages.SUCCESS)
+        failed = relancer_impressions(pending)
+        if failed:
+            self.message_user(
+                request, f"Impressions relancées : {len(pending)}, dont {failed} en échec.", messages.WARNING
+            )
+        else:
+            self.message_user(request, f"Impressions relancées : {len(pending)}.", messages.SUCCESS)
 
     def has_add_permission(self, request):
         return False

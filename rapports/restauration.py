@@ -24,6 +24,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from caisses.models import Caisse, Exercice, RapportAnnuel, SectionVersion
 
+from . import taches
 from .interchange import ADMIN, canonical, export_document, import_document
 from .models import ArchivePDF
 from .sauvegarde import (
@@ -145,8 +146,9 @@ def check_empty_base():
 # --- The restore ---------------------------------------------------------------------------------------------
 
 
-def restaurer(folder, progress=print):
-    """Check, then restore the backup in `folder` into this empty base, all or nothing; returns the manifest."""
+def restaurer(folder, progress=print, imprimer=True):
+    """Check, then restore the backup in `folder` into this empty base, all or nothing; returns the manifest.
+    `imprimer`: queue the printing of the archives that were still pending when the backup was made."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     check_files(folder, manifest, progress)
@@ -168,6 +170,13 @@ def restaurer(folder, progress=print):
     # Kept pages and section states are keyed by report id and data version, which a restore reuses.
     cache.clear()
     progress(f"Restauration terminée : {len(manifest['rapports'])} rapport(s), {len(stored)} PDF archivé(s).")
+    pending = list(ArchivePDF.objects.filter(fichier="").order_by("pk").values_list("pk", flat=True))
+    if pending and imprimer:
+        failed = taches.relancer_impressions(pending)
+        suite = f", {failed} en échec : relancez-la depuis l'admin « PDF archivés »" if failed else ""
+        progress(f"PDF en préparation à la sauvegarde : impression relancée pour {len(pending)}{suite}.")
+    elif pending:
+        progress(f"PDF en préparation à la sauvegarde : {len(pending)}, impression non relancée (--sans-impression).")
     return manifest
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 from django_tasks.backends.immediate import ImmediateBackend
 
 from . import freeze
@@ -46,6 +46,16 @@ def imprimer_apres_transmission(archive):
         # robust: the transmission is committed; a queue out of reach is logged and leaves the archive pending,
         # to be queued again from the admin (« Relancer l'impression »), rather than an error page.
         transaction.on_commit(lambda: imprimer_archive.enqueue(archive.pk), robust=True)
+
+
+def relancer_impressions(archive_ids):
+    """Queue again the printing of pending archives (the admin's « Relancer l'impression », a restore); how many
+    failed at once: the immediate backend prints now, and a failure leaves its archive pending."""
+    failed = 0
+    for pk in archive_ids:
+        if imprimer_archive.enqueue(pk).status == TaskResultStatus.FAILED:
+            failed += 1
+    return failed
 
 
 @task()

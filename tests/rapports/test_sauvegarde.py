@@ -180,7 +180,8 @@ def test_round_trip_gives_back_every_export_archive_and_row(org, settings, tmp_p
     assert not RapportAnnuel.objects.exists() and not media_root.exists()
     seed_like_migrate()
 
-    call_command("restaurer", str(backup), stdout=io.StringIO())
+    # Without printing the pending archive, so that the base is exactly the one backed up.
+    call_command("restaurer", str(backup), "--sans-impression", stdout=io.StringIO())
     after = state_of_base(media_root)
     for key in before:
         assert after[key] == before[key], key
@@ -224,6 +225,39 @@ def restore_refused(folder, tmp_path):
     with pytest.raises(CommandError) as refused:
         call_command("restaurer", str(folder), stdout=io.StringIO())
     return str(refused.value)
+
+
+def test_restore_prints_the_archives_pending_at_backup_time(org, tmp_path, settings, monkeypatch):
+    transmit(import_example(2025), org.user("administrateur"), printed=False)
+    folder = tmp_path / "sauvegarde"
+    call_command("sauvegarder", "-o", str(folder), stdout=io.StringIO())
+    empty_everything(Path(settings.MEDIA_ROOT))
+    seed_like_migrate()
+    monkeypatch.setattr("rapports.lifecycle._render_pdf", fake_printer)
+    out = io.StringIO()
+    call_command("restaurer", str(folder), stdout=out)
+    assert "PDF en préparation à la sauvegarde : impression relancée pour 1." in out.getvalue()
+    archive = ArchivePDF.objects.get()
+    assert not archive.en_preparation
+    assert archive.sha256 == hashlib.sha256(fake_printer(archive.copie)).hexdigest()
+
+
+def test_a_restore_whose_printing_fails_says_so_and_keeps_the_archive_pending(org, tmp_path, settings, monkeypatch):
+    transmit(import_example(2025), org.user("administrateur"), printed=False)
+    folder = tmp_path / "sauvegarde"
+    call_command("sauvegarder", "-o", str(folder), stdout=io.StringIO())
+    empty_everything(Path(settings.MEDIA_ROOT))
+    seed_like_migrate()
+
+    def broken(figee):
+        raise OSError("imprimante hors service")
+
+    monkeypatch.setattr("rapports.lifecycle._render_pdf", broken)
+    out = io.StringIO()
+    call_command("restaurer", str(folder), stdout=out)
+    assert "impression relancée pour 1, 1 en échec : relancez-la depuis l'admin « PDF archivés »." in out.getvalue()
+    assert ArchivePDF.objects.get().en_preparation
+    assert RapportAnnuel.objects.filter(caisse__code="CARSAT-EX").exists()  # the restore itself stands
 
 
 def test_restore_refuses_a_base_that_is_not_empty(backup, tmp_path):

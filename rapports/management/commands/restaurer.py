@@ -11,10 +11,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("dossier", metavar="DOSSIER", help="dossier d'une sauvegarde")
+        parser.add_argument(
+            "--sans-impression",
+            action="store_true",
+            help="ne pas relancer l'impression des PDF encore en préparation au moment de la sauvegarde",
+        )
 
-    def handle(self, dossier, **options):
+    def handle(self, dossier, sans_impression=False, **options):
         try:
-            restaurer(dossier, progress=self.stdout.write)
+            restaurer(dossier, progress=self.stdout.write, imprimer=not sans_impression)
         except RestaurationImpossible as refused:
             raise CommandError(str(refused)) from None
         except OSError as exc:
