@@ -124,16 +124,24 @@ class UserAdmin(BaseUserAdmin):
         self._invite(request, queryset)
 
     def _invite(self, request, users):
-        sent, without = [], []
+        sent, without, failed = [], [], []
         for user in users:
-            if user.email and user.is_active:
-                send_invitation(user)
+            if not (user.email and user.is_active):
+                without.append(user.get_username())
+            elif send_invitation(user):
                 sent.append(user)
             else:
-                without.append(user.get_username())
+                failed.append(user.get_username())
         if sent:
             names = ", ".join(f"{u.get_username()} ({u.email})" for u in sent)
             self.message_user(request, f"Invitation envoyée à {names} : le lien est valable un jour.", messages.SUCCESS)
+        if failed:
+            self.message_user(
+                request,
+                "L'invitation n'a pas pu être envoyée à " + ", ".join(failed) + " (serveur de messagerie en échec) : "
+                "renvoyez-la plus tard avec l'action « Envoyer une invitation ».",
+                messages.ERROR,
+            )
         if without:
             self.message_user(
                 request,

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .numbers import format_date_heure
+from .taches import en_echec, envoyer_courriels
 
 # Everything scoping.py and the navigation read from a membership: role, caisse or site, and the region above.
 MEMBERSHIP_RELATED = ("membership__caisse__parent", "membership__site__caisse__parent")
@@ -53,7 +53,8 @@ def password_link(user):
 
 
 def send_password_mail(user, subject_template, body_template):
-    """Render and send one of the password e-mails to `user`; returns the number sent (0 or 1)."""
+    """Render one of the password e-mails to `user` now (its link is signed now) and have it sent by a task;
+    False when the sending failed already (immediate backend)."""
     expiry = timezone.now() + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
     context = {
         "user": user,
@@ -63,7 +64,11 @@ def send_password_mail(user, subject_template, body_template):
     }
     subject = "".join(render_to_string(subject_template, context).splitlines())
     body = render_to_string(body_template, context)
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+    result = envoyer_courriels.enqueue(subject, body, [user.email])
+    if en_echec(result):
+        logger.error("Envoi du lien de mot de passe impossible (utilisateur %s)", user.pk)
+        return False
+    return True
 
 
 def send_invitation(user):
@@ -83,9 +88,6 @@ class ResetForm(PasswordResetForm):
         return [user for user in users if user.email.casefold() == email.casefold()]
 
     def save(self, **kwargs):
+        # The page answers the same either way (no hint that the address is known): a failure is only logged.
         for user in self.get_users(self.cleaned_data["email"]):
-            try:
-                send_password_mail(user, RESET_SUBJECT, RESET_EMAIL)
-            except Exception:
-                # The page answers the same either way (no hint that the address is known): the failure is logged.
-                logger.exception("Envoi du lien de mot de passe impossible (utilisateur %s)", user.pk)
+            send_password_mail(user, RESET_SUBJECT, RESET_EMAIL)

@@ -7,11 +7,11 @@ process that asks for it; `database` and `redis` queue it for a worker (`manage.
 
 from pathlib import Path
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django_tasks import TaskResultStatus, task
 from django_tasks.backends.immediate import ImmediateBackend
+
+from caisses.taches import envoyer_courriels  # noqa: F401 — its home since it serves caisses' e-mails too
 
 from . import freeze
 
@@ -68,10 +68,3 @@ def imprimer_rapport(code, annee, dossier):
     path = Path(dossier) / pdf_filename(rapport)
     path.write_bytes(freeze.served_pdf(rapport))
     return str(path)
-
-
-@task()
-def envoyer_courriels(sujet, corps, destinataires):
-    """One message per address, so that recipients of different regions do not see each other's addresses."""
-    messages = tuple((sujet, corps, settings.DEFAULT_FROM_EMAIL, [email]) for email in destinataires)
-    return send_mass_mail(messages)

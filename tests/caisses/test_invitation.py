@@ -105,3 +105,15 @@ def test_an_invited_user_whose_link_expired_may_ask_a_new_one(client, settings):
     user.save()
     client.post(reverse("password_reset"), {"email": "invitee@caisse.invalid"})
     assert [m.to for m in mail.outbox] == [["invitee@caisse.invalid"]]
+
+
+def test_a_mail_server_failure_keeps_the_account_and_says_the_invitation_failed(admin_client, settings):
+    # A real SMTP backend towards a port nothing listens on: the task records the failure, the admin says it.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    response = add_user(admin_client)
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    assert "L'invitation n'a pas pu être envoyée à nouvelle (serveur de messagerie en échec)" in page
+    assert "Invitation envoyée" not in page
+    assert User.objects.get(username="nouvelle").membership.role == Membership.Role.RESPONSABLE

@@ -135,3 +135,20 @@ def test_a_user_locked_out_by_failed_logins_resets_and_logs_in(client):
     assert len(mail.outbox) == 1
     choose_password(client, link_in(mail.outbox[0]))
     assert log_in(client, "marie", NEW_PASSWORD)["Location"] == reverse("home")
+
+
+def test_a_mail_server_failure_gives_the_same_answer(client, settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    user = UserFactory(username="marie", email="marie@caisse.invalid")
+    known = request_link(client, "marie@caisse.invalid")
+    unknown = request_link(client, "personne@caisse.invalid")
+    assert (
+        (known.status_code, known["Location"])
+        == (unknown.status_code, unknown["Location"])
+        == (
+            302,
+            reverse("password_reset_done"),
+        )
+    )
+    assert f"Envoi du lien de mot de passe impossible (utilisateur {user.pk})" in caplog.text
