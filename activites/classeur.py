@@ -28,6 +28,7 @@ from caisses.classeurs import (  # noqa: F401 (shared with effectifs.classeur; k
     MAX_UNZIPPED,
     TROP_GROS,
     ClasseurRefuse,
+    ecrire,
     lire_cle,
     ouvrir,
     texte_de,
@@ -149,7 +150,7 @@ def construire(cle, titre, lignes, colonnes, annee_n1):
     wb = Workbook()
     ws = wb.active
     ws.title = FEUILLE
-    ws["A1"] = titre
+    ecrire(ws, 1, 1, titre)
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (
         f"Saisissez les chiffres de l'exercice {cle.annee} dans les cases blanches, sans formule ; les colonnes "
@@ -159,10 +160,10 @@ def construire(cle, titre, lignes, colonnes, annee_n1):
     headers = ["Code", "Indicateur", "Unité de mesure"]
     for index, colonne in enumerate(colonnes):
         col = FIRST_COL + 2 * index
-        ws.cell(KEYS_ROW, col, colonne.key)
+        ecrire(ws, KEYS_ROW, col, colonne.key)
         headers += [f"{colonne.nom} — {cle.annee}", f"{colonne.nom} — {annee_n1} (N−1)"]
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(HEADER_ROW, col, text)
+        cell = ecrire(ws, HEADER_ROW, col, text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     validations = {}
@@ -170,16 +171,16 @@ def construire(cle, titre, lignes, colonnes, annee_n1):
     for ligne in lignes:
         if ligne.groupe != groupe:
             groupe = ligne.groupe
-            ws.cell(row, 2, groupe).font = Font(bold=True)
+            ecrire(ws, row, 2, groupe).font = Font(bold=True)
             row += 1
-        ws.cell(row, 1, ligne.code)
-        ws.cell(row, 2, ligne.libelle).alignment = Alignment(wrap_text=True)
-        ws.cell(row, 3, ligne.unite_mesure)
+        ecrire(ws, row, 1, ligne.code)
+        ecrire(ws, row, 2, ligne.libelle).alignment = Alignment(wrap_text=True)
+        ecrire(ws, row, 3, ligne.unite_mesure)
         for index, colonne in enumerate(colonnes):
             col = FIRST_COL + 2 * index
-            saisie = ws.cell(row, col, _valeur_machine(colonne.valeurs.get(ligne.code), ligne.bound))
+            saisie = ecrire(ws, row, col, _valeur_machine(colonne.valeurs.get(ligne.code), ligne.bound))
             saisie.number_format = _format(ligne.bound)
-            n1 = ws.cell(row, col + 1, _valeur_machine(colonne.n1.get(ligne.code), ligne.bound))
+            n1 = ecrire(ws, row, col + 1, _valeur_machine(colonne.n1.get(ligne.code), ligne.bound))
             n1.number_format = _format(ligne.bound)
             n1.fill = FIGE_FILL
             if colonne.editable:

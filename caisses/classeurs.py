@@ -9,6 +9,7 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED = 40 * 1024 * 1024
@@ -16,6 +17,34 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 
 ILLISIBLE = "Le fichier envoyé n'est pas un classeur Excel (.xlsx) lisible : rien n'a été lu."
 TROP_GROS = "Le fichier envoyé dépasse {} Mo : rien n'a été lu. Envoyez le classeur téléchargé depuis cette page."
+
+
+# What a spreadsheet reads as the start of a formula: a text typed by someone (an intitulé, a site's name) starting
+# so must stay a text in the workbooks we write, never a live formula opened by the next reader.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def is_formula_like(text):
+    return text.startswith(FORMULA_STARTS)
+
+
+def set_text(cell, value):
+    """A string cell that can never be a formula (control characters illegal in XLSX are dropped)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+    cell.value = text
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+    return cell
+
+
+def ecrire(ws, row, col, value):
+    """ws.cell(row, col, value), a string always as a text (set_text); the cell."""
+    cell = ws.cell(row, col)
+    if isinstance(value, str):
+        return set_text(cell, value)
+    cell.value = value
+    return cell
 
 
 class ClasseurRefuse(Exception):

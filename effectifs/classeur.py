@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from caisses.classeurs import ILLISIBLE, ClasseurRefuse, lire_cle, ouvrir
+from caisses.classeurs import ILLISIBLE, ClasseurRefuse, ecrire, lire_cle, ouvrir
 from caisses.fields import EntierField, NombreField
 from caisses.numbers import format_nombre
 
@@ -232,7 +232,7 @@ def _listes(wb, tableaux):
             col += 1
             letter = get_column_letter(col)
             for row, (_value, label) in enumerate(colonne.choix, start=1):
-                ws.cell(row, col, label)
+                ecrire(ws, row, col, label)
             ranges[colonne] = f"{quote_sheetname(FEUILLE_LISTES)}!${letter}$1:${letter}${len(colonne.choix)}"
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
@@ -240,7 +240,7 @@ def _listes(wb, tableaux):
 
 
 def _cell(ws, row, col, value, colonne, editable):
-    cell = ws.cell(row, col, _machine(value, colonne))
+    cell = ecrire(ws, row, col, _machine(value, colonne))
     cell.number_format = _format(colonne)
     if colonne.genre == "texte":
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -254,10 +254,10 @@ def _cell(ws, row, col, value, colonne, editable):
 
 def _feuille_formulaire(ws, tableau):
     for col, text in enumerate(("Rubrique", "Valeur"), start=1):
-        ws.cell(HEADER_ROW, col, text).font = Font(bold=True)
+        ecrire(ws, HEADER_ROW, col, text).font = Font(bold=True)
     initial = tableau.lignes[0]
     for index, colonne in enumerate(tableau.colonnes):
-        ws.cell(FIRST_ROW + index, 1, colonne.libelle).alignment = Alignment(wrap_text=True, vertical="top")
+        ecrire(ws, FIRST_ROW + index, 1, colonne.libelle).alignment = Alignment(wrap_text=True, vertical="top")
         _cell(ws, FIRST_ROW + index, 2, initial.get(colonne.nom), colonne, tableau.editable)
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 60
@@ -268,14 +268,14 @@ def _feuille_lignes(ws, tableau):
     n1 = [c for c in tableau.colonnes if tableau.n1] if tableau.fixe else []
     headers += [f"{c.libelle} — {tableau.annee_n1} (N−1)" for c in n1]
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(HEADER_ROW, col, text)
+        cell = ecrire(ws, HEADER_ROW, col, text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index in range(tableau.nb_lignes):
         row = FIRST_ROW + index
         initial = tableau.lignes[index] if index < len(tableau.lignes) else {}
         if tableau.fixe:
-            ws.cell(row, 1, tableau.cles[index][1]).alignment = Alignment(wrap_text=True, vertical="top")
+            ecrire(ws, row, 1, tableau.cles[index][1]).alignment = Alignment(wrap_text=True, vertical="top")
         for position, colonne in enumerate(tableau.colonnes):
             _cell(ws, row, tableau.decalage + position, initial.get(colonne.nom), colonne, tableau.editable)
         precedent = tableau.n1.get(tableau.cles[index][0], {}) if tableau.fixe else {}
@@ -296,7 +296,7 @@ def construire(cle, titre, tableaux):
     listes = _listes(wb, tableaux) if any(t.editable for t in tableaux) else {}
     for tableau in tableaux:
         ws = wb.create_sheet(tableau.feuille, len(wb.sheetnames) - 1)
-        ws["A1"] = f"{tableau.feuille} — {titre}"
+        ecrire(ws, 1, 1, f"{tableau.feuille} — {titre}")
         ws["A1"].font = Font(bold=True, size=13)
         ws["A2"] = (
             "Saisissez dans les cases blanches, sans formule ; pour supprimer une ligne, videz toutes ses cases. "

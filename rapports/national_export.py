@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from caisses.classeurs import is_formula_like, set_text
 from caisses.models import RapportAnnuel
 from caisses.numbers import format_date, format_nombre
 from caisses.plan import SECTIONS, EtatSection
@@ -26,7 +27,6 @@ from caisses.plan import SECTIONS, EtatSection
 from .national_table import colonnes
 from .national_tendances import CHIFFRES, tendances
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 NATIONAL_LABEL = "France entière"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAIRS_TITLE = "Régions entre elles"
@@ -35,10 +35,6 @@ NATION_SERIES = "France entière — rapports transmis et validés"
 PROVISOIRE, DEFINITIF, SANS_RAPPORT = "provisoire", "définitif", "aucun rapport"
 TITLE_MAX = 31
 TITLE_FORBIDDEN_RE = re.compile(r"[\\/?*:\[\]]")
-
-
-def is_formula_like(text):
-    return text.startswith(FORMULA_STARTS)
 
 
 def csv_text(value):
@@ -59,15 +55,6 @@ def _points_format(decimals):
 def _percent_format(decimals, signed=False):
     body = "0" + ("." + "0" * decimals if decimals else "") + "%"
     return f"+{body};-{body};{body}" if signed else body
-
-
-def set_text(cell, value):
-    """A string cell that can never be a formula (control characters illegal in XLSX are dropped)."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
-    cell.value = text
-    cell.data_type = "s"
-    if is_formula_like(text):
-        cell.quotePrefix = True
 
 
 def set_number(cell, value, number_format, percent=False):

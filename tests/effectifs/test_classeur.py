@@ -422,3 +422,15 @@ def test_transmitted_report_refuses_the_upload(org, responsable):
     response = upload(responsable, org, "i3", content)
     assert response.status_code == 403
     assert not Formation.objects.exists()
+
+
+def test_a_text_typed_like_a_formula_stays_a_text_in_the_workbook(org, responsable, rapport):
+    formation(rapport, intitule='=HYPERLINK("http://exemple.invalid","Cliquez")')
+    content = download(responsable, org, "i3")
+    ws = book(content)["I.3 Formations"]
+    cell = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    assert cell.data_type == "s" and cell.quotePrefix
+    # Sent back unchanged, it reads as the same text: nothing to change, no « formule » refusal.
+    response = upload(responsable, org, "i3", content)
+    assert response.status_code == 200
+    assert "Rien à modifier" in response.content.decode()
