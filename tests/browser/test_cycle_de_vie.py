@@ -45,7 +45,7 @@ def explain_variations(page):
         if not boxes.nth(index).input_value().strip():
             boxes.nth(index).fill("Évolution expliquée par la région.")
     if boxes.count():
-        page.get_by_role("button", name="Enregistrer").click()
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
         page.wait_for_load_state()
 
 

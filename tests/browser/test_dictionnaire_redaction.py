@@ -44,7 +44,7 @@ def test_responsable_inserts_a_paragraph_edits_it_and_saves(db, page):
     assert not PartieDeux.objects.exists()  # the button saves nothing
     texte.press("End")
     texte.type(" Hausse liée aux permanences.")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_load_state()
     saved = PartieDeux.objects.get().evolution_nature_activites.replace("\r\n", "\n")  # a form posts CRLF
     assert saved == expected + " Hausse liée aux permanences."

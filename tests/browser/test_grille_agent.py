@@ -76,7 +76,7 @@ def test_agent_is_warned_saves_all_or_nothing_and_follows_a_finding(setup, page)
 
     page.locator(f"#cellule-{cpam}-domaine_retour_emploi").fill("7,5,2")
     shot(page, "grille-saisie-1366.png")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_load_state()
     assert "Rien n'a été enregistré : 1 case à corriger" in page.inner_text("main")
     assert not Valeur.objects.filter(rapport=rapport, indicateur__code__startswith="domaine_").exists()
@@ -162,7 +162,7 @@ def test_a_preview_brings_the_text_back_unsaved_and_still_guarded(setup, page):
     assert dialogs.seen == [("confirm", QUITTER)] * 2
     assert page.url == address
     dialogs.accept = True
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_load_state()
     page.get_by_role("link", name="Plan du rapport").click()  # saved: leaves without a question
     page.wait_for_url("**/saisie/")

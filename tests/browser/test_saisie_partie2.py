@@ -67,7 +67,7 @@ def test_agent_fills_its_row_and_responsable_sees_totals(setup, page):
     assert page.locator("td[data-total-col='domaine_personnes_agees'] [data-total]").inner_text() == "1\u00a0033"
     assert_accessible(page)
 
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_load_state()
     assert "Les modifications de la section II.1 sont enregistrées." in page.locator("main").inner_text()
     figures = {

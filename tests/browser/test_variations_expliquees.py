@@ -22,7 +22,7 @@ def explain_every_variation(page):
     for index in range(boxes.count()):
         boxes.nth(index).fill(f"Explication n° {index + 1} de la région.")
     if boxes.count():
-        page.get_by_role("button", name="Enregistrer").click()
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
         page.wait_for_load_state()
     return boxes.count()
 
