@@ -89,8 +89,8 @@ def page(browser, live_server):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    # A transmission freezes the whole report (its charts included) before the page answers: under CI, with two
-    # suites sharing the machine, that navigation has taken more than 15 s.
+    # Heavy pages (a cold national view, a report) under CI, two suites sharing the machine, may pass 15 s to load;
+    # a click that starts such work passes its own timeout (« Transmettre »).
     page.set_default_navigation_timeout(60_000)
     page.base_url = live_server.url
     yield page

@@ -55,7 +55,7 @@ def transmit(page, numero):
     form = page.locator("form", has=page.get_by_role("button", name="Transmettre"))
     for checkbox in form.get_by_role("checkbox").all():
         checkbox.check()  # each warning acknowledged
-    form.get_by_role("button", name="Transmettre").click()
+    form.get_by_role("button", name="Transmettre").click(timeout=60_000)  # the transmission freezes the report
     page.wait_for_load_state()
     expected = f"Rapport CARSAT-PL {ANNEE} transmis à la caisse nationale (transmission n° {numero})"
     assert expected in page.locator("main").inner_text()

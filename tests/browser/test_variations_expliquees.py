@@ -46,7 +46,7 @@ def test_explain_then_transmit(demo, page):
     form = page.locator("form", has=page.get_by_role("button", name="Transmettre"))
     for checkbox in form.get_by_role("checkbox").all():
         checkbox.check()
-    form.get_by_role("button", name="Transmettre").click()
+    form.get_by_role("button", name="Transmettre").click(timeout=60_000)  # the transmission freezes the report
     page.wait_for_load_state()
     assert f"Rapport CARSAT-PL {ANNEE} transmis" in page.locator("main").inner_text()
 
