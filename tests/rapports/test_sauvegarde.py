@@ -227,12 +227,19 @@ def restore_refused(folder, tmp_path):
     return str(refused.value)
 
 
-def test_restore_prints_the_archives_pending_at_backup_time(org, tmp_path, settings, monkeypatch):
+@pytest.fixture
+def backup_with_a_pending_archive(org, tmp_path, settings):
+    """A backup whose only archive was not printed yet, and the base emptied as for a restore."""
     transmit(import_example(2025), org.user("administrateur"), printed=False)
     folder = tmp_path / "sauvegarde"
     call_command("sauvegarder", "-o", str(folder), stdout=io.StringIO())
     empty_everything(Path(settings.MEDIA_ROOT))
     seed_like_migrate()
+    return folder
+
+
+def test_restore_prints_the_archives_pending_at_backup_time(backup_with_a_pending_archive, monkeypatch):
+    folder = backup_with_a_pending_archive
     monkeypatch.setattr("rapports.lifecycle._render_pdf", fake_printer)
     out = io.StringIO()
     call_command("restaurer", str(folder), stdout=out)
@@ -242,12 +249,10 @@ def test_restore_prints_the_archives_pending_at_backup_time(org, tmp_path, setti
     assert archive.sha256 == hashlib.sha256(fake_printer(archive.copie)).hexdigest()
 
 
-def test_a_restore_whose_printing_fails_says_so_and_keeps_the_archive_pending(org, tmp_path, settings, monkeypatch):
-    transmit(import_example(2025), org.user("administrateur"), printed=False)
-    folder = tmp_path / "sauvegarde"
-    call_command("sauvegarder", "-o", str(folder), stdout=io.StringIO())
-    empty_everything(Path(settings.MEDIA_ROOT))
-    seed_like_migrate()
+def test_a_restore_whose_printing_fails_says_so_and_keeps_the_archive_pending(
+    backup_with_a_pending_archive, monkeypatch
+):
+    folder = backup_with_a_pending_archive
 
     def broken(figee):
         raise OSError("imprimante hors service")
