@@ -15,6 +15,12 @@ SEUILS_AIDE = (
     "Sans valeur en N−1 ou en N : aucune explication demandée. Un chiffre inchangé n'en demande jamais."
 )
 
+PHRASES_AIDE = (
+    "Les phrases du paragraphe proposé au responsable pour II.1 quand le code n'en a pas pour cet indicateur (ou "
+    "pour le reformuler) : en minuscule et sans point final ; {n} est le chiffre (au format français), {v} sa "
+    "variation depuis N−1 entre parenthèses (vide sans N−1), aucune autre accolade. Les trois formes ou aucune."
+)
+
 
 class IndicateurInline(admin.TabularInline):
     model = Indicateur
@@ -57,7 +63,10 @@ class IndicateurAdmin(admin.ModelAdmin):
         ("Période d'utilisation", {"fields": ["actif_depuis", "actif_jusqu_a"]}),
         ("Définition", {"fields": ["definition"]}),
         ("Variations à expliquer", {"fields": ["seuil_relatif", "seuil_absolu"], "description": SEUILS_AIDE}),
-        ("Paragraphe proposé (II.1)", {"fields": ["phrase_aucun", "phrase_un", "phrase_plusieurs"]}),
+        (
+            "Paragraphe proposé (II.1)",
+            {"fields": ["phrase_aucun", "phrase_un", "phrase_plusieurs"], "description": PHRASES_AIDE},
+        ),
     ]
 
 

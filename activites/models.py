@@ -22,7 +22,7 @@ from caisses.limits import (
 )
 from caisses.models import Caisse, RapportAnnuel, Site
 
-from .redaction import CHAMPS_PHRASE, PHRASE_AIDE, valider_phrase
+from .redaction import CHAMPS_PHRASE, valider_phrase
 
 # Exercices a catalogue line may be bounded by (actif depuis / jusqu'à).
 PREMIER_EXERCICE, DERNIER_EXERCICE = 1970, 2100
@@ -67,9 +67,14 @@ class GroupeIndicateurs(models.Model):
         return self.libelle
 
 
-def phrase_field(verbose_name):
+def phrase_field(verbose_name, exemple):
     return models.CharField(
-        verbose_name, max_length=300, blank=True, default="", validators=[valider_phrase], help_text=PHRASE_AIDE
+        verbose_name,
+        max_length=300,
+        blank=True,
+        default="",
+        validators=[valider_phrase],
+        help_text=f"Par exemple « {exemple} ».",
     )
 
 
@@ -158,9 +163,9 @@ class Indicateur(models.Model):
         help_text="Écart minimum, dans l'unité de l'indicateur, pour qu'une variation demande une explication.",
     )
     # The sentences of the drafted paragraph (activites.redaction) for an indicator the code has none for.
-    phrase_aucun = phrase_field("phrase si le chiffre est 0")
-    phrase_un = phrase_field("phrase si le chiffre est 1")
-    phrase_plusieurs = phrase_field("phrase si le chiffre est 2 ou plus")
+    phrase_aucun = phrase_field("phrase si le chiffre est 0", "aucun atelier numérique n'a été animé{v}")
+    phrase_un = phrase_field("phrase si le chiffre est 1", "{n} atelier numérique a été animé{v}")
+    phrase_plusieurs = phrase_field("phrase si le chiffre est 2 ou plus", "{n} ateliers numériques ont été animés{v}")
 
     objects = IndicateurQuerySet.as_manager()
 

@@ -238,11 +238,6 @@ MODELES = {
 }
 _RANG = {code: rang for rang, code in enumerate(MODELES)}
 CHAMPS_PHRASE = ("phrase_aucun", "phrase_un", "phrase_plusieurs")
-PHRASE_AIDE = (
-    "Phrase du paragraphe proposé pour II.1, en minuscule et sans point final : {n} est le chiffre (format "
-    "français), {v} sa variation depuis N−1 entre parenthèses (vide sans N−1). Par exemple « {n} ateliers "
-    "numériques ont été animés{v} ». Les trois formes (aucun, un, plusieurs) ou aucune."
-)
 
 
 def valider_phrase(texte):
