@@ -434,3 +434,9 @@ def test_a_text_typed_like_a_formula_stays_a_text_in_the_workbook(org, responsab
     response = upload(responsable, org, "i3", content)
     assert response.status_code == 200
     assert "Rien à modifier" in response.content.decode()
+
+
+def test_the_agent_is_not_promised_the_staff_sheet(org, client_for, responsable):
+    agent = client_for(org.user("agent")).get(_url("saisie_i1", org)).content.decode()
+    assert "Travailler hors ligne" in agent and "effectifs de l'exercice précédent" not in agent
+    assert "effectifs de l'exercice précédent pour mémoire" in responsable.get(_url("saisie_i1", org)).content.decode()
