@@ -31,3 +31,10 @@ def test_every_region(org, tmp_path):
 def test_clear_errors(org, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("rapport_pdf", *args)
+
+
+def test_a_folder_given_with_o_gets_the_usual_name_and_an_unwritable_path_a_french_error(org, tmp_path):
+    call_command("rapport_pdf", "CARSAT-T1", "2025", "-o", str(tmp_path))
+    assert (tmp_path / "rapport-CARSAT-T1-2025.pdf").exists()
+    with pytest.raises(CommandError, match="Écriture impossible de .*absent/sortie.pdf"):
+        call_command("rapport_pdf", "CARSAT-T1", "2025", "-o", str(tmp_path / "absent" / "sortie.pdf"))

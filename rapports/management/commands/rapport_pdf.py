@@ -46,7 +46,9 @@ class Command(BaseCommand):
         parser.add_argument("annee", nargs="?", type=int, help="exercice, par exemple 2025")
         parser.add_argument("--all", dest="all_annee", type=int, metavar="ANNEE", help="toutes les régions")
         parser.add_argument(
-            "-o", "--output", help="fichier de sortie (un dossier avec --all) ; par défaut rapport-CODE-ANNEE.pdf"
+            "-o",
+            "--output",
+            help="fichier ou dossier de sortie (un dossier avec --all) ; par défaut rapport-CODE-ANNEE.pdf",
         )
         parser.add_argument(
             "--workers",
@@ -65,11 +67,16 @@ class Command(BaseCommand):
             raise CommandError("Usage : rapport_pdf CODE ANNEE [-o FICHIER] ou rapport_pdf --all ANNEE [-o DOSSIER]")
         rapport = rapport_of(code, annee)
         path = Path(output or pdf_filename(rapport))
+        if path.is_dir():  # -o DIR, as with --all: the usual file name inside it
+            path = path / pdf_filename(rapport)
         try:
             pdf = served_pdf(rapport)
         except PdfEnPreparation as pending:
             raise CommandError(f"{code} {annee} : {pending} (service des tâches : docs/TACHES.md)") from None
-        path.write_bytes(pdf)
+        try:
+            path.write_bytes(pdf)
+        except OSError as exc:
+            raise CommandError(f"Écriture impossible de {path} : {exc.strerror or exc}.") from None
         self.stdout.write(f"{path} écrit.")
 
     def render_all(self, annee, folder):
