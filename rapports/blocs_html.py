@@ -64,6 +64,11 @@ def _graphique(bloc):
     )
 
 
+def taille_tableau(nombre_lignes):
+    """The print class of a table: a small one stays on one PDF page, a long one repeats its header."""
+    return "petit-tableau" if nombre_lignes <= PETIT_TABLEAU else "grand-tableau"
+
+
 def _bloc(bloc):
     kind = bloc.kind
     if kind == "groupe":
@@ -71,8 +76,7 @@ def _bloc(bloc):
             '<div class="groupe">\n  <h5 class="groupe-titre">{}</h5>\n{}</div>\n', bloc.titre, blocs_html(bloc.blocs)
         )
     if kind == "tableau":
-        taille = "petit-tableau" if len(bloc.lignes) <= PETIT_TABLEAU else "grand-tableau"
-        return f'<div class="{taille}">{tableau_html(bloc)}</div>\n'
+        return f'<div class="{taille_tableau(len(bloc.lignes))}">{tableau_html(bloc)}</div>\n'
     if kind == "texte":
         return _texte(bloc)
     if kind == "formule":

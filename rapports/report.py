@@ -15,6 +15,8 @@ from caisses.models import Exercice, one_to_one_of
 from caisses.plan import PLAN
 from effectifs import queries as effectifs_queries
 
+from .blocs_html import taille_tableau
+
 NEANT = "Néant."
 NON_RENSEIGNE = "Non renseigné."
 CHART_YEARS = 5  # the effectifs chart covers the last 5 exercices
@@ -298,6 +300,7 @@ def build_report(rapport):
     from . import variations
     from .chiffres_cles import chiffres_cles
 
+    found = variations.annexe(ctx)
     return {
         "rapport": rapport,
         "region": rapport.caisse,
@@ -306,7 +309,8 @@ def build_report(rapport):
         "chiffres_cles": chiffres_cles(ctx),
         "parties": parties,
         "annexes": build_annexes(ctx),
-        "variations": variations.annexe(ctx),
+        "variations": found,
+        "variations_taille": taille_tableau(len(found)),
         # The definitions the figures were entered under, printed with them (issue 12): groups in <h4>.
         **contexte_annexe(rapport.exercice.annee, niveau=4),
     }

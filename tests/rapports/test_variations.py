@@ -263,6 +263,8 @@ def test_the_report_prints_the_annex(deux_ans, org, client_for):
     assert "Personnes aidées collectivement" in annexe and "Ateliers &lt;b&gt;" in annexe
     assert f"+23,3{NBSP}% (+35)" in annexe
     assert annexe.count("Non expliquée.") == 2
+    # Three rows: a small table, kept on one PDF page like the report's other small tables.
+    assert '<div class="table-responsive petit-tableau"' in annexe
 
 
 def test_the_annex_says_neant_without_findings(org, client_for):
